@@ -1,0 +1,104 @@
+using StudioToken.Core.Security;
+
+namespace StudioToken.Core.OAuth;
+
+/// <summary>Everything needed to ask a token endpoint for a client-credentials token (RFC 6749 §4.4).</summary>
+public sealed record TokenRequest
+{
+    /// <summary>Parameters the tool sets itself; extra parameters may not override them.</summary>
+    public static readonly IReadOnlySet<string> ReservedParameters = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "grant_type", "client_id", "client_secret", "scope", "audience", "resource",
+        "client_assertion", "client_assertion_type",
+    };
+
+    public required Uri TokenUrl { get; init; }
+
+    public required string ClientId { get; init; }
+
+    public required Secret ClientSecret { get; init; }
+
+    public ClientAuthMethod AuthMethod { get; init; } = ClientAuthMethod.ClientSecretBasic;
+
+    /// <summary>Space-separated scopes, sent as is; null sends none.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>The non-standard but common <c>audience</c> parameter (Auth0, Okta); null sends none.</summary>
+    public string? Audience { get; init; }
+
+    /// <summary>RFC 8707 resource indicators, one <c>resource</c> parameter each.</summary>
+    public IReadOnlyList<Uri> Resources { get; init; } = [];
+
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraParameters { get; init; } = [];
+
+    /// <summary>Allows <c>http://</c> to a host that is not loopback. Off by default: the secret would cross the network in clear.</summary>
+    public bool AllowInsecureHttp { get; init; }
+
+    /// <summary>How long one HTTP exchange may take; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Lifetime assumed when the response has neither <c>expires_in</c> nor a JWT <c>exp</c>.</summary>
+    public TimeSpan AssumedLifetime { get; init; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>Throws <see cref="TokenConfigurationException"/> naming the first setting that is wrong and how to fix it.</summary>
+    public void Validate()
+    {
+        if (!TokenUrl.IsAbsoluteUri || (TokenUrl.Scheme != Uri.UriSchemeHttps && TokenUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new TokenConfigurationException("token-url", $"'{TokenUrl}' is not an absolute http(s) URL; give the token endpoint, e.g. https://studio.example.com/api/v2/oauth/token");
+        }
+
+        if (TokenUrl.Scheme == Uri.UriSchemeHttp && !TokenUrl.IsLoopback && !AllowInsecureHttp)
+        {
+            throw new TokenConfigurationException("token-url", $"'{TokenUrl}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https:// (or --allow-insecure-http if you really mean it)");
+        }
+
+        if (!string.IsNullOrEmpty(TokenUrl.UserInfo) || !string.IsNullOrEmpty(TokenUrl.Fragment))
+        {
+            throw new TokenConfigurationException("token-url", "the URL must not contain user information or a #fragment; pass credentials with --client-id and the client secret instead");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            throw new TokenConfigurationException("client-id", "is empty; set --client-id or STUDIO_CLIENT_ID");
+        }
+
+        if (ContainsControlCharacter(ClientId))
+        {
+            throw new TokenConfigurationException("client-id", "contains a control character (a stray newline?); remove it");
+        }
+
+        if (Scope is not null && (Scope.Length == 0 || ContainsControlCharacter(Scope) || Scope.Contains('"', StringComparison.Ordinal) || Scope.Contains('\\', StringComparison.Ordinal)))
+        {
+            throw new TokenConfigurationException("scope", "must be space-separated scope tokens without quotes, backslashes or control characters, e.g. 'studio:script'");
+        }
+
+        foreach (var resource in Resources)
+        {
+            if (!resource.IsAbsoluteUri || !string.IsNullOrEmpty(resource.Fragment))
+            {
+                throw new TokenConfigurationException("resource", $"'{resource}' must be an absolute URI without a fragment (RFC 8707)");
+            }
+        }
+
+        foreach (var (name, _) in ExtraParameters)
+        {
+            if (string.IsNullOrWhiteSpace(name) || ReservedParameters.Contains(name))
+            {
+                throw new TokenConfigurationException("extra-params", $"'{name}' cannot be set as an extra parameter; use the dedicated option for it");
+            }
+        }
+
+        if (RequestTimeout != Timeout.InfiniteTimeSpan && RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new TokenConfigurationException("timeout", "must be positive, e.g. 30s");
+        }
+
+        if (AssumedLifetime <= TimeSpan.Zero)
+        {
+            throw new TokenConfigurationException("assumed-lifetime", "must be positive, e.g. 3600s");
+        }
+    }
+
+    private static bool ContainsControlCharacter(string text) => text.Any(char.IsControl);
+}
