@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using StudioToken.Cli.Output;
+using StudioToken.Cli.Processes;
+using StudioToken.Cli.Settings;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Refresh;
+using StudioToken.Core.Storage;
+using StudioToken.Core.Tokens;
+
+namespace StudioToken.Cli.Commands;
+
+/// <summary><c>studio-token exec -- CMD ARGS</c>: runs a command with a token that stays fresh for as long as it runs.</summary>
+internal static class ExecCommand
+{
+    /// <summary>How long a child gets to exit after SIGTERM before it is killed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    public static Command Create(CliContext context)
+    {
+        var client = new ClientOptions();
+        var directory = new DirectoryOptions();
+        var commandLine = new Argument<string[]>("command") { Description = "The command to run, after --", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("exec", "Run a command with STUDIO_TOKEN and STUDIO_TOKEN_FILE set, refreshing while it runs");
+        client.AddTo(command);
+        directory.AddTo(command, withRefresh: true);
+        command.Arguments.Add(commandLine);
+
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
+        {
+            var reader = new OptionReader(parseResult, context);
+            var arguments = parseResult.GetValue(commandLine) ?? [];
+            var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
+            var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
+            var givenDir = directory.ReadTokenDir(reader);
+            var tokenDir = givenDir ?? Path.Combine(Path.GetTempPath(), $"studio-token-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
+            var writer = new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader));
+            var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
+
+            var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
+            var publisher = new TokenPublisher(writer, pipeline.Request.TokenUrl, context.TimeProvider)
+            {
+                // The child's output goes to the runner too: each new token is masked before the child can read it.
+                BeforePublish = next =>
+                {
+                    redactor.Add(next.Value);
+                    masking.Register(next.Value, context.Error);
+                },
+            };
+            try
+            {
+                publisher.Prepare();
+                publisher.Publish(token);
+                return await RunChildAsync(arguments, token, writer, pipeline, publisher, refresherOptions, log, cancellationToken);
+            }
+            finally
+            {
+                if (givenDir is null)
+                {
+                    writer.Delete();
+                }
+            }
+        }));
+        return command;
+
+        async Task<int> RunChildAsync(string[] arguments, AccessToken token, TokenDirectoryWriter writer, TokenPipeline pipeline, TokenPublisher publisher, RefresherOptions refresherOptions, ConsoleLog log, CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo(arguments[0]) { UseShellExecute = false };
+            foreach (var argument in arguments.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            // The child gets the token, never the client secret.
+            start.Environment.Remove("STUDIO_CLIENT_SECRET");
+            start.Environment["STUDIO_TOKEN"] = token.Value.Reveal();
+            start.Environment["STUDIO_TOKEN_FILE"] = writer.TokenFile;
+
+            Process child;
+            try
+            {
+                child = Process.Start(start) ?? throw new Win32Exception("the process did not start");
+            }
+            catch (Win32Exception ex)
+            {
+                throw new TokenConfigurationException("command", $"cannot run '{arguments[0]}': {ex.Message}");
+            }
+
+            using (child)
+            {
+                using var stopRefresher = new CancellationTokenSource();
+                var refresher = new Refresher(pipeline.Source, publisher, refresherOptions, context.TimeProvider, context.Random, log);
+                var refreshing = refresher.RunAsync(token, stopRefresher.Token);
+                using (cancellationToken.Register(() => ChildProcessSignals.Terminate(child)))
+                {
+                    await child.WaitForExitAsync(CancellationToken.None);
+                }
+
+                await stopRefresher.CancelAsync();
+                await refreshing;
+                return child.ExitCode;
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using StudioToken.Cli;
+
+return await CliApplication.RunAsync(args, CliContext.FromProcess());
