@@ -12,6 +12,9 @@ public sealed class TokenPublisher(TokenDirectoryWriter writer, Uri tokenUrl, Ti
 
     public TokenDirectoryWriter Writer => writer;
 
+    /// <summary>Runs before a token reaches the directory, e.g. to register it as a secret with a CI runner before anyone can read it.</summary>
+    public Action<AccessToken>? BeforePublish { get; set; }
+
     public long Generation => _current?.Generation ?? 0;
 
     public TokenMetadata? Current => _current;
@@ -35,6 +38,7 @@ public sealed class TokenPublisher(TokenDirectoryWriter writer, Uri tokenUrl, Ti
 
     public TokenMetadata Publish(AccessToken token)
     {
+        BeforePublish?.Invoke(token);
         var metadata = new TokenMetadata(token.TokenType, token.ExpiresOn, timeProvider.GetUtcNow(), Generation + 1, token.Scope, tokenUrl, LastError: null);
         writer.Write(token, metadata);
         _current = metadata;

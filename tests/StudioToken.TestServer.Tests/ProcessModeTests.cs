@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using StudioToken.TestServer;
+
+namespace StudioToken.TestServer.Tests;
+
+// End to end: the server as CI scripts and benchmarks run it, a separate process driven by stdout and signals.
+[TestFixture]
+[Category("EndToEnd")]
+public sealed class ProcessModeTests
+{
+    private static readonly int[] _acceptedAcceptedBadScopeBadSecret = [200, 200, 400, 401];
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Prints_one_listening_line_serves_tokens_never_prints_secrets_and_exits_cleanly_on_SIGTERM(CancellationToken ct)
+    {
+        using var server = StartServerProcess("--port", "0", "--lifetime", "120");
+        var stderr = server.StandardError.ReadToEndAsync(ct);
+        string? token;
+        try
+        {
+            var line = await server.StandardOutput.ReadLineAsync(ct);
+            Assert.That(line, Does.Match(@"^listening http://127\.0\.0\.1:\d+/api/v2/oauth/token$"));
+            token = await ExerciseAsync(new Uri(line!["listening ".Length..]));
+        }
+        finally
+        {
+            await SendSigtermAsync(server, ct);
+        }
+
+        await server.WaitForExitAsync(ct);
+        var rest = await server.StandardOutput.ReadToEndAsync(ct);
+        var printed = rest + await stderr;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(server.ExitCode, Is.Zero);
+            Assert.That(rest, Is.Empty, "stdout holds only the listening line");
+            Assert.That(printed, Does.Not.Contain(TestClient.DefaultBasic.ClientSecret));
+            Assert.That(printed, Does.Not.Contain(Uri.EscapeDataString(TestClient.DefaultBasic.ClientSecret)));
+            Assert.That(printed, Does.Not.Contain(TestClient.DefaultPost.ClientSecret));
+            Assert.That(printed, Does.Not.Contain(token));
+        }
+    }
+
+    // One accepted and one rejected request per auth style: rejections are where a server is tempted to log details.
+    private static async Task<string> ExerciseAsync(Uri tokenUrl)
+    {
+        using var http = new HttpClient();
+        using var basic = OAuthRequests.Token(tokenUrl, TestClient.DefaultBasic, TestScopes.Script);
+        using var post = OAuthRequests.Token(tokenUrl, TestClient.DefaultPost, TestScopes.Script);
+        using var wrongScope = OAuthRequests.Token(tokenUrl, TestClient.DefaultBasic, TestScopes.Read);
+        using var wrongSecret = OAuthRequests.Token(tokenUrl, TestClient.DefaultPost with { ClientSecret = "wrong" });
+
+        var issued = await OAuthResponse.SendAsync(http, basic);
+        var statuses = new[]
+        {
+            issued.Status,
+            (await OAuthResponse.SendAsync(http, post)).Status,
+            (await OAuthResponse.SendAsync(http, wrongScope)).Status,
+            (await OAuthResponse.SendAsync(http, wrongSecret)).Status,
+        };
+
+        Assert.That(statuses, Is.EqualTo(_acceptedAcceptedBadScopeBadSecret));
+        return issued.String("access_token")!;
+    }
+
+    private static Process StartServerProcess(params string[] args)
+    {
+        // The referenced project's dll, runtimeconfig and deps are copied next to the test assembly.
+        var serverDll = typeof(OpenIddictTestServer).Assembly.Location;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(serverDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+    }
+
+    // Process.Kill sends SIGKILL, which would skip the graceful shutdown this test is about.
+    private static async Task SendSigtermAsync(Process server, CancellationToken ct)
+    {
+        if (server.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(ct);
+    }
+}

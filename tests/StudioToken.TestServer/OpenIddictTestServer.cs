@@ -1,0 +1,139 @@
+using System.Net;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace StudioToken.TestServer;
+
+/// <summary>A real OpenIddict client-credentials server on loopback, with the Studio API's endpoint paths.</summary>
+public sealed class OpenIddictTestServer : IAsyncDisposable
+{
+    internal const string TokenPath = "api/v2/oauth/token";
+    internal const string IntrospectionPath = "api/v2/oauth/introspect";
+    internal const string RevocationPath = "api/v2/oauth/revoke";
+
+    private readonly WebApplication _app;
+    private readonly TokenRequestCounter _tokenRequests;
+
+    private OpenIddictTestServer(WebApplication app, TokenRequestCounter tokenRequests, Uri baseUrl)
+    {
+        _app = app;
+        _tokenRequests = tokenRequests;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The server root, <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The token endpoint.</summary>
+    public Uri TokenUrl => new(BaseUrl, TokenPath);
+
+    /// <summary>The RFC 7662 introspection endpoint.</summary>
+    public Uri IntrospectionUrl => new(BaseUrl, IntrospectionPath);
+
+    /// <summary>The RFC 7009 revocation endpoint.</summary>
+    public Uri RevocationUrl => new(BaseUrl, RevocationPath);
+
+    /// <summary>Requests that reached the token endpoint, including rejected ones.</summary>
+    public int TokenRequestCount => _tokenRequests.Count;
+
+    /// <summary>Starts the server and returns once it is listening.</summary>
+    public static async Task<OpenIddictTestServer> StartAsync(OpenIddictTestServerOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // The empty builder reads no appsettings or environment, so nothing on the machine can move the server.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddRoutingCore();
+        builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryKeyRepository());
+        builder.Services.AddSingleton<IHostLifetime, InertHostLifetime>();
+        ConfigureLogging(builder.Logging);
+        ConfigureOpenIddict(builder.Services, options.AccessTokenLifetime);
+
+        var tokenRequests = new TokenRequestCounter();
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/" + TokenPath, StringComparison.Ordinal))
+            {
+                tokenRequests.Increment();
+            }
+
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.MapPost(TokenPath, TokenEndpoint.IssueAsync);
+
+        try
+        {
+            await TestClientRegistration.RegisterAsync(app.Services, options.Clients, ct);
+            await app.StartAsync(ct);
+            return new OpenIddictTestServer(app, tokenRequests, ListeningUrl(app));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the server; its keys and tokens are gone for good.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    // Warning and up only: OpenIddict logs every request at Information, and nothing here may print a secret or token.
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.SetMinimumLevel(LogLevel.Warning);
+        // Its "key not encrypted at rest" warning is moot for a key ring that only ever lives in memory.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // stdout belongs to process mode's single "listening" line.
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true);
+    }
+
+    private static void ConfigureOpenIddict(IServiceCollection services, TimeSpan accessTokenLifetime)
+    {
+        var databaseName = $"openiddict-{Guid.NewGuid():N}";
+        services.AddDbContext<TestServerDbContext>(db => db
+            .UseInMemoryDatabase(databaseName)
+            // OpenIddict wraps some store operations in transactions, which the in-memory provider can only ignore.
+            .ConfigureWarnings(warnings => warnings.Ignore(InMemoryEventId.TransactionIgnoredWarning))
+            .UseOpenIddict());
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<TestServerDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris(TokenPath)
+                    .SetIntrospectionEndpointUris(IntrospectionPath)
+                    .SetRevocationEndpointUris(RevocationPath);
+                server.AllowClientCredentialsFlow();
+                server.RegisterScopes(TestScopes.Script, TestScopes.Read);
+                // The token endpoint checks scope permissions itself, to answer invalid_scope.
+                server.IgnoreScopePermissions();
+                // New keys at every start: no key material on disk, and tokens from an earlier run never validate.
+                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                // Plain signed JWTs, so tests can read the claims they were issued.
+                server.DisableAccessTokenEncryption();
+                server.SetAccessTokenLifetime(accessTokenLifetime);
+                server.UseAspNetCore()
+                    .DisableTransportSecurityRequirement()
+                    .EnableTokenEndpointPassthrough();
+            });
+    }
+
+    private static Uri ListeningUrl(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("Kestrel did not report the address it listens on.");
+        var address = addresses.Addresses.Single();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
+    }
+}

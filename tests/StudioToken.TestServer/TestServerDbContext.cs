@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace StudioToken.TestServer;
+
+internal sealed class TestServerDbContext(DbContextOptions<TestServerDbContext> options) : DbContext(options);
