@@ -38,10 +38,9 @@ internal static class FetchCommand
 
             var withToken = mode == "raw" || (mode == "json" && parseResult.GetValue(includeToken));
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
-            if (withToken)
-            {
-                SecretMasking.ForEnvironment(context.GetEnvironmentVariable).Register(token.Value, context.Error);
-            }
+
+            // Masked whatever the output: on a runner the mask holds for the rest of the job, where the token is read.
+            SecretMasking.ForEnvironment(context.GetEnvironmentVariable).Register(token.Value, context.Error);
 
             long generation = 0;
             if (tokenDir is not null)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using StudioToken.Cli.Output;
 using StudioToken.Cli.Settings;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Refresh;
@@ -24,7 +25,16 @@ internal static class RefreshCommand
                 ?? throw new TokenConfigurationException(directory.TokenDir.Name, "is required; pass --token-dir DIR or set STUDIO_TOKEN_DIR");
             var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
             var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
-            var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader)), pipeline.Request.TokenUrl, context.TimeProvider);
+            var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
+            var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader)), pipeline.Request.TokenUrl, context.TimeProvider)
+            {
+                // Run as a step (not in the background), its standard error is the step's: each new token gets masked.
+                BeforePublish = next =>
+                {
+                    redactor.Add(next.Value);
+                    masking.Register(next.Value, context.Error);
+                },
+            };
             publisher.Prepare();
 
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);

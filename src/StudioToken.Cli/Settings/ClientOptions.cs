@@ -32,7 +32,7 @@ internal sealed class ClientOptions
 
     public Option<bool> AllowInsecureHttp { get; } = new("--allow-insecure-http") { Description = "Allow http:// to a host that is not loopback [env: STUDIO_ALLOW_INSECURE_HTTP]" };
 
-    public Option<string> Timeout { get; } = new("--timeout") { Description = "Per-request timeout (default 30s) [env: STUDIO_TIMEOUT]" };
+    public Option<string> Timeout { get; } = new("--timeout") { Description = "Per-request timeout (default 30s; 0 for none) [env: STUDIO_TIMEOUT]" };
 
     public Option<string> AssumedLifetime { get; } = new("--assumed-lifetime") { Description = "Lifetime to assume when the response gives none (default 1h) [env: STUDIO_ASSUMED_LIFETIME]" };
 
@@ -81,7 +81,12 @@ internal sealed class ClientOptions
             Resources = ReadResources(reader, parseResult),
             ExtraParameters = ReadExtraParameters(reader, parseResult),
             AllowInsecureHttp = reader.Flag(AllowInsecureHttp, "STUDIO_ALLOW_INSECURE_HTTP"),
-            RequestTimeout = reader.Duration(Timeout, "STUDIO_TIMEOUT") is { } timeout && timeout > TimeSpan.Zero ? timeout : TimeSpan.FromSeconds(30),
+            RequestTimeout = reader.Duration(Timeout, "STUDIO_TIMEOUT") switch
+            {
+                null => TimeSpan.FromSeconds(30),
+                { } none when none == TimeSpan.Zero => System.Threading.Timeout.InfiniteTimeSpan,
+                { } timeout => timeout,
+            },
             AssumedLifetime = reader.Duration(AssumedLifetime, "STUDIO_ASSUMED_LIFETIME") ?? TimeSpan.FromHours(1),
         };
         request.Validate();

@@ -27,8 +27,8 @@ internal sealed class TokenRequestHandler(LocalEndpointOptions options, TokenIss
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in request.Form)
         {
-            // RFC 6749 §3.2: parameters must not be included more than once.
-            if (!form.TryAdd(name, value))
+            // RFC 6749 §3.2: parameters must not be included more than once, except RFC 8707's resource indicators.
+            if (!form.TryAdd(name, value) && name != "resource")
             {
                 return HttpResponse.OAuthError(400, "invalid_request", $"Parameter '{name}' is repeated.");
             }
