@@ -1,0 +1,37 @@
+using StudioToken.TestServer;
+
+namespace StudioToken.Integration.Tests;
+
+/// <summary>One real OpenIddict server for the whole assembly: it takes seconds to start on two cores.</summary>
+[SetUpFixture]
+public sealed class OpenIddictServer
+{
+    /// <summary>Short enough to see several rotations in a test of a few seconds.</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(4);
+
+    private static OpenIddictTestServer? _server;
+
+    public static OpenIddictTestServer Instance => _server ?? throw new InvalidOperationException("the OpenIddict server has not started");
+
+    [OneTimeSetUp]
+    public async Task StartAsync() =>
+        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = AccessTokenLifetime });
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    public static Dictionary<string, string> EnvironmentFor(TestClient client) => new()
+    {
+        ["STUDIO_TOKEN_URL"] = Instance.TokenUrl.AbsoluteUri,
+        ["STUDIO_CLIENT_ID"] = client.ClientId,
+        ["STUDIO_CLIENT_SECRET"] = client.ClientSecret,
+        ["STUDIO_CLIENT_AUTH"] = client.Auth == ClientAuthStyle.Basic ? "client_secret_basic" : "client_secret_post",
+        ["STUDIO_SCOPE"] = TestScopes.Script,
+    };
+}
