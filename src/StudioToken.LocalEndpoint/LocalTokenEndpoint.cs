@@ -14,10 +14,10 @@ namespace StudioToken.LocalEndpoint;
 public sealed class LocalTokenEndpoint : IAsyncDisposable
 {
     /// <summary>Largest request body read; larger ones are answered 413 unread.</summary>
-    private const int _maxBodyBytes = 64 * 1024;
+    private const int MaxBodyBytes = 64 * 1024;
 
     // How much of a rejected body is read away before closing, so the close does not reset the connection.
-    private const long _maxDiscardBytes = 16 * 1024 * 1024;
+    private const long MaxDiscardBytes = 16 * 1024 * 1024;
 
     private readonly TcpListener _listener;
     private readonly TokenIssuer _issuer;
@@ -213,11 +213,11 @@ public sealed class LocalTokenEndpoint : IAsyncDisposable
             {
                 // RFC 9112 §6.1: a server that does not understand a transfer coding answers 501.
                 await HttpResponseWriter.WriteAsync(stream, HttpResponse.Text(501, "Send the body with Content-Length."), cancellationToken);
-                await reader.DiscardInputAsync(_maxDiscardBytes, cancellationToken);
+                await reader.DiscardInputAsync(MaxDiscardBytes, cancellationToken);
                 return;
             }
 
-            if (head.ContentLength > _maxBodyBytes)
+            if (head.ContentLength > MaxBodyBytes)
             {
                 if (isTokenPath)
                 {
@@ -225,7 +225,7 @@ public sealed class LocalTokenEndpoint : IAsyncDisposable
                 }
 
                 await HttpResponseWriter.WriteAsync(stream, HttpResponse.Text(413, "The request body is larger than 64 KiB."), cancellationToken);
-                await reader.DiscardInputAsync(Math.Min(head.ContentLength, _maxDiscardBytes), cancellationToken);
+                await reader.DiscardInputAsync(Math.Min(head.ContentLength, MaxDiscardBytes), cancellationToken);
                 return;
             }
 

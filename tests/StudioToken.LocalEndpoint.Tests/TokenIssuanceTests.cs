@@ -10,7 +10,7 @@ namespace StudioToken.LocalEndpoint.Tests;
 [CancelAfter(30_000)]
 public sealed class TokenIssuanceTests
 {
-    private static readonly DateTimeOffset _pinnedNow = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly DateTimeOffset PinnedNow = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     private HttpClient _client = null!;
 
@@ -75,7 +75,7 @@ public sealed class TokenIssuanceTests
     [Test]
     public async Task Signs_an_ES256_JWT_that_verifies_with_the_published_key_and_carries_the_expected_claims()
     {
-        var clock = new FakeTimeProvider(_pinnedNow);
+        var clock = new FakeTimeProvider(PinnedNow);
         await using var endpoint = LocalTokenEndpoint.Start(new LocalEndpointOptions
         {
             ClientSecret = TokenRequests.Secret,
@@ -96,7 +96,7 @@ public sealed class TokenIssuanceTests
         });
         var signingInput = Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}");
         var signature = Base64Url.DecodeFromChars(parts[2]);
-        var issuedAt = _pinnedNow.ToUnixTimeSeconds();
+        var issuedAt = PinnedNow.ToUnixTimeSeconds();
 
         Assert.Multiple(() =>
         {
@@ -120,7 +120,7 @@ public sealed class TokenIssuanceTests
     [Test]
     public async Task Takes_iat_from_the_injected_clock_for_every_token()
     {
-        var clock = new FakeTimeProvider(_pinnedNow);
+        var clock = new FakeTimeProvider(PinnedNow);
         await using var endpoint = LocalTokenEndpoint.Start(new LocalEndpointOptions { ClientSecret = TokenRequests.Secret, TimeProvider = clock });
 
         var first = await IssuedAtAsync(endpoint);

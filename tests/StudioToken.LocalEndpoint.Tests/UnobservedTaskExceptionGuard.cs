@@ -6,7 +6,7 @@ namespace StudioToken.LocalEndpoint.Tests;
 [SetUpFixture]
 public sealed class UnobservedTaskExceptionGuard
 {
-    private static readonly ConcurrentQueue<Exception> _unobserved = new();
+    private static readonly ConcurrentQueue<Exception> Unobserved = new();
 
     /// <summary>Called from each fixture's TearDown, because a failing OneTimeTearDown does not fail the run.</summary>
     public static void AssertNoneSoFar()
@@ -14,7 +14,7 @@ public sealed class UnobservedTaskExceptionGuard
         // Unobserved exceptions are only reported when their tasks are finalised.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        Assert.That(_unobserved, Is.Empty);
+        Assert.That(Unobserved, Is.Empty);
     }
 
     [OneTimeSetUp]
@@ -23,5 +23,5 @@ public sealed class UnobservedTaskExceptionGuard
     [OneTimeTearDown]
     public void Unsubscribe() => TaskScheduler.UnobservedTaskException -= Record;
 
-    private static void Record(object? sender, UnobservedTaskExceptionEventArgs e) => _unobserved.Enqueue(e.Exception);
+    private static void Record(object? sender, UnobservedTaskExceptionEventArgs e) => Unobserved.Enqueue(e.Exception);
 }

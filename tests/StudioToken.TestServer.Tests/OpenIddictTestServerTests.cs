@@ -8,7 +8,7 @@ namespace StudioToken.TestServer.Tests;
 [TestFixture]
 public sealed class OpenIddictTestServerTests
 {
-    private static readonly TimeSpan _lifetime = TimeSpan.FromSeconds(3600);
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3600);
 
     private OpenIddictTestServer _server = null!;
     private HttpClient _http = null!;
@@ -16,7 +16,7 @@ public sealed class OpenIddictTestServerTests
     [OneTimeSetUp]
     public async Task Start_the_server()
     {
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = _lifetime });
+        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = Lifetime });
         _http = new HttpClient();
     }
 
@@ -74,7 +74,7 @@ public sealed class OpenIddictTestServerTests
             Assert.That(claims.GetProperty("sub").GetString(), Is.EqualTo("post-client"));
             Assert.That(claims.GetProperty("scope").GetString(), Is.EqualTo(TestScopes.Script));
             var issuedFor = claims.GetProperty("exp").GetInt64() - claims.GetProperty("iat").GetInt64();
-            Assert.That(issuedFor, Is.EqualTo((long)_lifetime.TotalSeconds));
+            Assert.That(issuedFor, Is.EqualTo((long)Lifetime.TotalSeconds));
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class OpenIddictTestServerTests
             Assert.That(response.String("access_token"), Is.Not.Null.And.Not.Empty);
             Assert.That(response.String("token_type"), Is.EqualTo("Bearer").IgnoreCase);
             // OpenIddict computes expires_in from the clock when it answers, so it is often one second short.
-            Assert.That(response.Member("expires_in")?.GetInt32(), Is.InRange((int)_lifetime.TotalSeconds - 2, (int)_lifetime.TotalSeconds));
+            Assert.That(response.Member("expires_in")?.GetInt32(), Is.InRange((int)Lifetime.TotalSeconds - 2, (int)Lifetime.TotalSeconds));
         }
     }
 

@@ -9,7 +9,7 @@ namespace StudioToken.TestServer.Tests;
 [Category("EndToEnd")]
 public sealed class ProcessModeTests
 {
-    private static readonly int[] _acceptedAcceptedBadScopeBadSecret = [200, 200, 400, 401];
+    private static readonly int[] AcceptedAcceptedBadScopeBadSecret = [200, 200, 400, 401];
 
     [Test]
     [CancelAfter(120_000)]
@@ -62,7 +62,7 @@ public sealed class ProcessModeTests
             (await OAuthResponse.SendAsync(http, wrongSecret)).Status,
         };
 
-        Assert.That(statuses, Is.EqualTo(_acceptedAcceptedBadScopeBadSecret));
+        Assert.That(statuses, Is.EqualTo(AcceptedAcceptedBadScopeBadSecret));
         return issued.String("access_token")!;
     }
 

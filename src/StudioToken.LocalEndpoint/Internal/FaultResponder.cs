@@ -6,8 +6,8 @@ namespace StudioToken.LocalEndpoint.Internal;
 /// <summary>Acts out an <see cref="EndpointFault"/> on the connection whose request it replaces.</summary>
 internal static class FaultResponder
 {
-    private const string _oversizePrefix = "{\"access_token\":\"";
-    private const string _oversizeSuffix = "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+    private const string OversizePrefix = "{\"access_token\":\"";
+    private const string OversizeSuffix = "\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
 
     public static Task ActAsync(EndpointFault fault, Socket socket, Stream stream, HttpRequestReader reader, CancellationToken cancellationToken) =>
         fault switch
@@ -51,13 +51,13 @@ internal static class FaultResponder
     private static async Task WriteOversizeAsync(Stream stream, int bytes, CancellationToken cancellationToken)
     {
         await HttpResponseWriter.WriteHeadAsync(stream, 200, [new("Content-Type", "application/json"), new("Cache-Control", "no-store")], bytes, cancellationToken);
-        var wrap = bytes >= _oversizePrefix.Length + _oversizeSuffix.Length;
+        var wrap = bytes >= OversizePrefix.Length + OversizeSuffix.Length;
         if (wrap)
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(_oversizePrefix), cancellationToken);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(OversizePrefix), cancellationToken);
         }
 
-        var padding = wrap ? bytes - _oversizePrefix.Length - _oversizeSuffix.Length : bytes;
+        var padding = wrap ? bytes - OversizePrefix.Length - OversizeSuffix.Length : bytes;
         var chunk = new byte[Math.Min(padding, 64 * 1024)];
         chunk.AsSpan().Fill((byte)'A');
         for (var left = padding; left > 0; left -= chunk.Length)
@@ -67,7 +67,7 @@ internal static class FaultResponder
 
         if (wrap)
         {
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(_oversizeSuffix), cancellationToken);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(OversizeSuffix), cancellationToken);
         }
 
         await stream.FlushAsync(cancellationToken);

@@ -6,9 +6,9 @@ namespace StudioToken.LocalEndpoint.Internal;
 internal sealed class HttpRequestReader(Stream stream)
 {
     // A token request's head is a few hundred bytes; the cap bounds what a broken client can make us buffer.
-    private const int _maxHeadBytes = 16 * 1024;
+    private const int MaxHeadBytes = 16 * 1024;
 
-    private readonly byte[] _buffer = new byte[_maxHeadBytes];
+    private readonly byte[] _buffer = new byte[MaxHeadBytes];
     private int _bodyStart;
     private int _end;
 
