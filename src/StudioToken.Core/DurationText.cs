@@ -16,11 +16,10 @@ public static class DurationText
         var span = text.Trim().AsSpan();
         if (long.TryParse(span, NumberStyles.None, CultureInfo.InvariantCulture, out var plainSeconds))
         {
-            duration = TimeSpan.FromSeconds(plainSeconds);
-            return true;
+            return TryFromSeconds(plainSeconds, out duration);
         }
 
-        var total = TimeSpan.Zero;
+        var totalSeconds = 0.0;
         while (!span.IsEmpty)
         {
             var digits = 0;
@@ -41,22 +40,34 @@ public static class DurationText
                 unitLength++;
             }
 
-            TimeSpan unit;
+            double unitSeconds;
             switch (span[..unitLength].ToString().ToLowerInvariant())
             {
-                case "ms": unit = TimeSpan.FromMilliseconds(1); break;
-                case "s": unit = TimeSpan.FromSeconds(1); break;
-                case "m": unit = TimeSpan.FromMinutes(1); break;
-                case "h": unit = TimeSpan.FromHours(1); break;
-                case "d": unit = TimeSpan.FromDays(1); break;
+                case "ms": unitSeconds = 0.001; break;
+                case "s": unitSeconds = 1; break;
+                case "m": unitSeconds = 60; break;
+                case "h": unitSeconds = 3600; break;
+                case "d": unitSeconds = 86400; break;
                 default: return false;
             }
 
-            total += unit * number;
+            totalSeconds += number * unitSeconds;
             span = span[unitLength..];
         }
 
-        duration = total;
+        return TryFromSeconds(totalSeconds, out duration);
+    }
+
+    /// <summary>Refuses what a <see cref="TimeSpan"/> cannot hold (a typo like 99999999999h) instead of throwing.</summary>
+    private static bool TryFromSeconds(double seconds, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (!double.IsFinite(seconds) || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromSeconds(seconds);
         return true;
     }
 

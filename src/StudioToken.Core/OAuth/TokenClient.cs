@@ -46,6 +46,13 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         {
             throw new TokenRequestException(TokenFailureKind.Transient, $"token endpoint did not answer within {request.RequestTimeout.TotalSeconds:0.#} s");
         }
+        catch (TokenRequestException ex) when (ex.Message.Contains(request.ClientSecret.Reveal(), StringComparison.Ordinal))
+        {
+            // A hostile or broken server echoed the secret in its error: never let it reach a log.
+            throw ex is OAuthErrorException oauth
+                ? new OAuthErrorException(oauth.Kind, Redact(oauth.Error, request), oauth.ErrorDescription is null ? null : Redact(oauth.ErrorDescription, request), oauth.StatusCode ?? HttpStatusCode.BadRequest, oauth.RetryAfter)
+                : new TokenRequestException(ex.Kind, Redact(ex.Message, request), ex.StatusCode, ex.RetryAfter);
+        }
         catch (HttpRequestException ex)
         {
             throw new TokenRequestException(TokenFailureKind.Transient, $"could not reach the token endpoint at {request.TokenUrl.GetLeftPart(UriPartial.Authority)}: {Describe(ex)}", innerException: null);
@@ -85,6 +92,9 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         message.Content = new FormUrlEncodedContent(form);
         return message;
     }
+
+    private static string Redact(string text, TokenRequest request) =>
+        text.Replace(request.ClientSecret.Reveal(), "***", StringComparison.Ordinal);
 
     /// <summary>application/x-www-form-urlencoded, as RFC 6749 Appendix B asks: UTF-8, space as '+'.</summary>
     internal static string FormEncode(string value) => WebUtility.UrlEncode(value);

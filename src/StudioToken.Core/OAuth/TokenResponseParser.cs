@@ -72,7 +72,7 @@ public static class TokenResponseParser
         {
             long seconds = expiresIn switch
             {
-                JValue { Type: JTokenType.Integer } n => n.Value<long>(),
+                JValue { Value: long n } => n, // a number beyond 64 bits arrives as BigInteger and is refused below
                 JValue { Type: JTokenType.String } t when long.TryParse((string?)t, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
                 _ => -1,
             };

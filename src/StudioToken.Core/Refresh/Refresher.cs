@@ -29,7 +29,7 @@ public sealed record RefresherOptions
     public RetryPolicy Retry { get; init; } = new();
 }
 
-/// <summary>What a refresher did, for the summary at the end of a job.</summary>
+/// <summary>What a refresher did, for the summary at the end of a job; <c>LastError</c> is the last one seen, even if a refresh succeeded since.</summary>
 public sealed record RefreshHistory(int Rotations, int Failures, string? LastError, long Generation);
 
 /// <summary>

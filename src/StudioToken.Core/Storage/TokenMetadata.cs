@@ -62,7 +62,7 @@ public sealed record TokenMetadata(
             Required(root, "token_type"),
             ParseTime(Required(root, "expires_at"), "expires_at"),
             ParseTime(Required(root, "refreshed_at"), "refreshed_at"),
-            root["generation"] is JValue { Type: JTokenType.Integer } g ? g.Value<long>() : throw new FormatException("token.json has no integer generation"),
+            root["generation"] is JValue { Value: long generation } ? generation : throw new FormatException("token.json has no integer generation"),
             root["scope"] is JValue { Type: JTokenType.String } s ? (string?)s : null,
             Uri.TryCreate(Required(root, "token_url"), UriKind.Absolute, out var url) ? url : throw new FormatException("token.json has no valid token_url"),
             root["last_error"] is JValue { Type: JTokenType.String } e ? (string?)e : null);

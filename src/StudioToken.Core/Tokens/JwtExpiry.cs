@@ -27,8 +27,8 @@ public static class JwtExpiry
 
             return claims["exp"] switch
             {
-                JValue { Type: JTokenType.Integer } exp => FromUnixSeconds(exp.Value<long>()),
-                JValue { Type: JTokenType.Float } exp => FromUnixSeconds((long)Math.Floor(exp.Value<double>())),
+                JValue { Value: long exp } => FromUnixSeconds(exp),
+                JValue { Value: double exp } when exp is > 0 and < 253402300799 => FromUnixSeconds((long)Math.Floor(exp)),
                 _ => null,
             };
         }
