@@ -44,7 +44,7 @@ internal static class DemoCommand
             }
 
             var policy = new RefreshPolicy { RefreshAt = reader.Fraction(refreshAt, null) ?? RefreshPolicy.DefaultRefreshAt };
-            var log = new ConsoleLog(context.Output, redactor);
+            var log = new ConsoleLog(context.Output, redactor, prefix: string.Empty);
             return await RunAsync(context, runFor, tokenLifetime, policy, log, redactor, cancellationToken);
         }));
         return command;
@@ -77,7 +77,7 @@ internal static class DemoCommand
             await refreshing;
 
             var history = refresher.History;
-            log.Information(string.Create(CultureInfo.InvariantCulture, $"demo: summary: {history.Rotations} rotations, {reads.Reads} reads, {reads.Expired} expired reads, {history.Failures} refresh failures"));
+            log.Information(string.Create(CultureInfo.InvariantCulture, $"summary: {history.Rotations} rotations, {reads.Reads} reads, {reads.Expired} expired reads, {history.Failures} refresh failures"));
             return reads.Expired == 0 && reads.Reads > 0 ? ExitCodes.Ok : ExitCodes.NoValidToken;
         }
         finally
@@ -107,7 +107,7 @@ internal static class DemoCommand
             if (snapshot.Metadata.Generation != lastGeneration)
             {
                 lastGeneration = snapshot.Metadata.Generation;
-                log.Information(string.Create(CultureInfo.InvariantCulture, $"reader: generation {lastGeneration}, {(expiresAt - now).TotalSeconds:0.0}s of life left"));
+                log.Information(string.Create(CultureInfo.InvariantCulture, $"reader:    generation {lastGeneration} seen, {(expiresAt - now).TotalSeconds:0.0}s of life left"));
             }
 
             try

@@ -81,7 +81,10 @@ public static class TokenResponseParser
                 throw new TokenRequestException(TokenFailureKind.BadResponse, $"token endpoint returned expires_in {OneLine(expiresIn.ToString(Formatting.None), 40)}; expected a positive whole number of seconds", status);
             }
 
-            return sentAt.AddSeconds(seconds);
+            // A JWT's own exp can be up to a second earlier (servers round iat down): take the earlier of the two,
+            // unless exp is already past, which only says the server's clock is off.
+            var byExpiresIn = sentAt.AddSeconds(seconds);
+            return JwtExpiry.TryRead(value) is { } signedExp && signedExp > sentAt && signedExp < byExpiresIn ? signedExp : byExpiresIn;
         }
 
         if (JwtExpiry.TryRead(value) is { } exp)

@@ -432,4 +432,24 @@ public sealed class TokenResponseParserTests
             Assert.That(ex.Kind, Is.EqualTo(TokenFailureKind.Rejected));
         });
     }
+
+    [Test]
+    public void Takes_a_JWT_exp_that_is_earlier_than_expires_in_says()
+    {
+        var token = TestTokens.JwtExpiringAt(SentAt.AddSeconds(3599));
+
+        var response = Ok($$"""{"access_token":"{{token}}","token_type":"Bearer","expires_in":3600}""");
+
+        Assert.That(response.Token.ExpiresOn, Is.EqualTo(SentAt.AddSeconds(3599)));
+    }
+
+    [Test]
+    public void Keeps_expires_in_when_the_JWT_exp_is_later_or_already_past()
+    {
+        var later = TestTokens.JwtExpiringAt(SentAt.AddSeconds(7200));
+        var past = TestTokens.JwtExpiringAt(SentAt.AddSeconds(-60));
+
+        Assert.That(Ok($$"""{"access_token":"{{later}}","token_type":"Bearer","expires_in":3600}""").Token.ExpiresOn, Is.EqualTo(SentAt.AddSeconds(3600)));
+        Assert.That(Ok($$"""{"access_token":"{{past}}","token_type":"Bearer","expires_in":3600}""").Token.ExpiresOn, Is.EqualTo(SentAt.AddSeconds(3600)));
+    }
 }
