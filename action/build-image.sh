@@ -17,6 +17,10 @@ fi
 rootfs="$context/rootfs"
 mkdir -p "$rootfs/usr/local/bin" "$rootfs/lib/x86_64-linux-gnu" "$rootfs/lib64" "$rootfs/etc/ssl/certs" "$rootfs/tmp"
 install -m 0755 "$published/studio-token" "$rootfs/usr/local/bin/studio-token"
+# action.yml's entrypoint and post-entrypoint: the binary tells them apart by the name it was started by.
+ln -s studio-token "$rootfs/usr/local/bin/action-main"
+ln -s studio-token "$rootfs/usr/local/bin/action-post"
+mkdir -p "$rootfs/run"
 for lib in libc.so.6 libm.so.6 libssl.so.3 libcrypto.so.3 ld-linux-x86-64.so.2; do
   cp -L "/lib/x86_64-linux-gnu/$lib" "$rootfs/lib/x86_64-linux-gnu/$lib"
 done

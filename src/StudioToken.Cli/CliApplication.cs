@@ -13,6 +13,7 @@ internal static class CliApplication
         GetCommand.Create(context),
         ExecCommand.Create(context),
         DemoCommand.Create(context),
+        GitHubRefresherCommand.Create(context),
     };
 
     public static Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)

@@ -4,6 +4,7 @@ using StudioToken.Cli.Settings;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Refresh;
 using StudioToken.Core.Storage;
+using StudioToken.Core.Tokens;
 
 namespace StudioToken.Cli.Commands;
 
@@ -14,40 +15,55 @@ internal static class RefreshCommand
     {
         var client = new ClientOptions();
         var directory = new DirectoryOptions();
+        var resume = new Option<bool>("--resume") { Description = "Continue from a still valid token in --token-dir instead of fetching one first (a restarted sidecar)" };
         var command = new Command("refresh", "Keep a token directory fresh until stopped (SIGTERM, Ctrl+C, directory deleted, --max-lifetime)");
         client.AddTo(command);
         directory.AddTo(command, withRefresh: true);
+        command.Options.Add(resume);
 
-        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, (log, redactor) =>
+            RunAsync(context, parseResult, client, directory, parseResult.GetValue(resume), log, redactor, cancellationToken)));
+        return command;
+    }
+
+    /// <summary>The refresher as a command; also what the GitHub Action's sibling container runs.</summary>
+    internal static async Task<int> RunAsync(CliContext context, ParseResult parseResult, ClientOptions client, DirectoryOptions directory, bool resume, ConsoleLog log, Core.Security.Redactor redactor, CancellationToken cancellationToken)
+    {
+        var reader = new OptionReader(parseResult, context);
+        var tokenDir = directory.ReadTokenDir(reader)
+            ?? throw new TokenConfigurationException(directory.TokenDir.Name, "is required; pass --token-dir DIR or set STUDIO_TOKEN_DIR");
+        var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
+        var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
+        var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
+        var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader)), pipeline.Request.TokenUrl, context.TimeProvider)
         {
-            var reader = new OptionReader(parseResult, context);
-            var tokenDir = directory.ReadTokenDir(reader)
-                ?? throw new TokenConfigurationException(directory.TokenDir.Name, "is required; pass --token-dir DIR or set STUDIO_TOKEN_DIR");
-            var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
-            var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
-            var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
-            var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader)), pipeline.Request.TokenUrl, context.TimeProvider)
+            // Run as a step (not in the background), its standard error is the step's: each new token gets masked.
+            BeforePublish = next =>
             {
-                // Run as a step (not in the background), its standard error is the step's: each new token gets masked.
-                BeforePublish = next =>
-                {
-                    redactor.Add(next.Value);
-                    masking.Register(next.Value, context.Error);
-                },
-            };
-            publisher.Prepare();
+                redactor.Add(next.Value);
+                masking.Register(next.Value, context.Error);
+            },
+        };
+        publisher.Prepare();
 
-            var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
+        var token = resume ? Resume(tokenDir, pipeline.RefreshPolicy, context) : null;
+        if (token is null)
+        {
+            token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
             var metadata = publisher.Publish(token);
             log.Information($"wrote generation {metadata.Generation} to {publisher.Writer.TokenFile}; expires {TokenMetadata.Rfc3339(token.ExpiresOn)}, refresh at {TokenMetadata.Rfc3339(token.RefreshOn)}");
+        }
+        else
+        {
+            redactor.Add(token.Value);
+            log.Information($"resuming generation {publisher.Generation} in {publisher.Writer.TokenFile}; expires {TokenMetadata.Rfc3339(token.ExpiresOn)}, refresh at {TokenMetadata.Rfc3339(token.RefreshOn)}");
+        }
 
-            var refresher = new Refresher(pipeline.Source, publisher, refresherOptions, context.TimeProvider, context.Random, log);
-            var reason = await refresher.RunAsync(token, cancellationToken);
-            var history = refresher.History;
-            log.Information($"stopped ({Describe(reason)}): {history.Rotations} refreshes, {history.Failures} failures{(history.LastError is null ? string.Empty : $", last error: {history.LastError}")}");
-            return ExitCodes.Ok;
-        }));
-        return command;
+        var refresher = new Refresher(pipeline.Source, publisher, refresherOptions, context.TimeProvider, context.Random, log);
+        var reason = await refresher.RunAsync(token, cancellationToken);
+        var history = refresher.History;
+        log.Information($"stopped ({Describe(reason)}): {history.Rotations} refreshes, {history.Failures} failures{(history.LastError is null ? string.Empty : $", last error: {history.LastError}")}");
+        return ExitCodes.Ok;
     }
 
     internal static string Describe(RefresherStopReason reason) => reason switch
@@ -56,4 +72,24 @@ internal static class RefreshCommand
         RefresherStopReason.MaxLifetime => "max-lifetime reached",
         _ => "told to stop",
     };
+
+    /// <summary>The directory's current token, timed as if issued when it was written; null if there is none still valid.</summary>
+    private static AccessToken? Resume(string tokenDir, RefreshPolicy policy, CliContext context)
+    {
+        try
+        {
+            var snapshot = new TokenDirectoryReader(tokenDir, context.TimeProvider).Read();
+            var metadata = snapshot.Metadata;
+            if (snapshot.RemainingAt(context.TimeProvider.GetUtcNow()) <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            return new AccessToken(snapshot.Token, metadata.TokenType, metadata.Scope, metadata.RefreshedAt, metadata.ExpiresAt, policy.RefreshOn(metadata.RefreshedAt, metadata.ExpiresAt, context.Random));
+        }
+        catch (NoValidTokenException)
+        {
+            return null;
+        }
+    }
 }

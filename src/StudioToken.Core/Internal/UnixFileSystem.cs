@@ -42,6 +42,24 @@ internal static partial class UnixFileSystem
         _ = Close(fd);
     }
 
+    /// <summary>The owner of <paramref name="path"/>, through statx, whose buffer layout is the same on every architecture.</summary>
+    public static unsafe (uint UserId, uint GroupId) GetOwner(string path)
+    {
+        const int AtFdCwd = -100;
+        const uint StatxUid = 0x8, StatxGid = 0x10;
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, 0, StatxUid | StatxGid, buffer) != 0)
+        {
+            throw new IOException($"cannot read the owner of {path}: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
+        }
+
+        // struct statx: stx_mask u32, stx_blksize u32, stx_attributes u64, stx_nlink u32, stx_uid u32 (20), stx_gid u32 (24).
+        return (*(uint*)(buffer + 20), *(uint*)(buffer + 24));
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int LChown(string path, uint owner, uint group);
 

@@ -30,5 +30,12 @@ public readonly record struct FileOwner(uint UserId, uint GroupId)
         return true;
     }
 
+    /// <summary>Who owns <paramref name="path"/> (Linux), e.g. the runner's temp directory whose user runs the later steps.</summary>
+    public static FileOwner Of(string path)
+    {
+        var (uid, gid) = Internal.UnixFileSystem.GetOwner(path);
+        return new FileOwner(uid, gid);
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{UserId}:{GroupId}");
 }

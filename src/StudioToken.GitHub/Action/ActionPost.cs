@@ -1,0 +1,136 @@
+using System.Text;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Security;
+using StudioToken.Core.Storage;
+using StudioToken.GitHub.Docker;
+using StudioToken.GitHub.Inputs;
+using StudioToken.GitHub.Runner;
+
+namespace StudioToken.GitHub.Action;
+
+/// <summary>
+/// The post step (runs even when main failed): stop and remove the refresher, revoke the last token where a
+/// revocation endpoint is known, delete the token directory, report the refresh history. Every problem here is a
+/// warning: cleanup never fails the job.
+/// </summary>
+public sealed class ActionPost(ActionContext context)
+{
+    private const int RevocationAttempts = 3;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var redactor = new Redactor();
+        var log = new WorkflowLog(context.Output, redactor);
+        if (context.Environment("INPUT_CLIENT-SECRET")?.Trim() is { Length: > 0 } rawSecret)
+        {
+            var secret = new Secret(rawSecret);
+            redactor.Add(secret);
+            log.Command(WorkflowCommands.AddMask(secret));
+        }
+
+        var state = ActionState.FromEnvironment(context.Environment);
+        if (state is null)
+        {
+            log.Information("studio-token: nothing to clean up (the main step stopped before writing a token)");
+            return 0;
+        }
+
+        await StopRefresherAsync(state, log, cancellationToken);
+
+        var writer = new TokenDirectoryWriter(state.TokenDir);
+        TokenSnapshot? snapshot = null;
+        try
+        {
+            snapshot = new TokenDirectoryReader(state.TokenDir, context.TimeProvider).Read();
+            redactor.Add(snapshot.Token);
+        }
+        catch (NoValidTokenException ex)
+        {
+            log.Warning($"studio-token: {ex.Message}");
+        }
+
+        var revocation = await RevokeAsync(snapshot, log, cancellationToken);
+
+        try
+        {
+            writer.Delete();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.Warning($"studio-token: could not delete {state.HostTokenDir}: {ex.Message}");
+        }
+
+        var settings = new ActionInputs(context.Environment).TryRead(out _);
+        if ((settings?.Summary ?? true) && context.Environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summaryFile)
+        {
+            File.AppendAllText(summaryFile, JobSummary.ForPost(snapshot?.Metadata, revocation), new UTF8Encoding(false));
+        }
+
+        log.Information($"studio-token: cleaned up {state.HostTokenDir} ({(snapshot is null ? "no token" : $"{snapshot.Metadata.Generation} tokens issued")}; revocation: {revocation})");
+        return 0;
+    }
+
+    private async Task StopRefresherAsync(ActionState state, WorkflowLog log, CancellationToken cancellationToken)
+    {
+        if (state.RefresherId is null)
+        {
+            return;
+        }
+
+        if (!DockerEngine.IsAvailable(context.DockerSocket))
+        {
+            log.Warning($"studio-token: no Docker socket to stop refresher {state.RefresherId[..12]}; it stops by itself when the token directory is deleted");
+            return;
+        }
+
+        using var docker = new DockerEngine(context.DockerSocket);
+        try
+        {
+            await docker.StopContainerAsync(state.RefresherId, TimeSpan.FromSeconds(10), cancellationToken);
+            await docker.RemoveContainerAsync(state.RefresherId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DockerEngineException or HttpRequestException)
+        {
+            log.Warning($"studio-token: could not stop refresher {state.RefresherId[..12]}: {ex.Message}");
+        }
+    }
+
+    private async Task<string> RevokeAsync(TokenSnapshot? snapshot, WorkflowLog log, CancellationToken cancellationToken)
+    {
+        var settings = new ActionInputs(context.Environment).TryRead(out _);
+        if (settings is null || !settings.Revoke)
+        {
+            return "off";
+        }
+
+        if (settings.RevocationUrl is null)
+        {
+            return "no revocation-url";
+        }
+
+        if (snapshot is null || snapshot.RemainingAt(context.TimeProvider.GetUtcNow()) <= TimeSpan.Zero)
+        {
+            return "skipped (no unexpired token)";
+        }
+
+        using var http = context.CreateHttpClient();
+        var client = new RevocationClient(http, context.TimeProvider);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.RevokeAsync(settings.RevocationUrl, settings.Request, snapshot.Token, cancellationToken);
+                return "revoked";
+            }
+            catch (TokenRequestException ex) when (ex.IsTransient && attempt < RevocationAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), context.TimeProvider, cancellationToken);
+            }
+            catch (TokenRequestException ex)
+            {
+                log.Warning($"studio-token: could not revoke the last token: {ex.Message}");
+                return "failed: " + ex.Message;
+            }
+        }
+    }
+}

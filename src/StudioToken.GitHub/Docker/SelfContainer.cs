@@ -1,0 +1,34 @@
+using Newtonsoft.Json.Linq;
+using StudioToken.GitHub.Runner;
+
+namespace StudioToken.GitHub.Docker;
+
+/// <summary>
+/// The action's own container, as the engine sees it: the image it runs (so the refresher runs the very same one)
+/// and its bind mounts (so container paths can be turned into host paths). The runner sets no --hostname, so
+/// HOSTNAME is the container's short id.
+/// </summary>
+public sealed record SelfContainer(string ContainerId, string ImageId, IReadOnlyList<Mount> BindMounts)
+{
+    public static async Task<SelfContainer?> InspectAsync(DockerEngine docker, string? hostname, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(hostname))
+        {
+            return null;
+        }
+
+        var json = await docker.InspectContainerAsync(hostname, cancellationToken);
+        if (json is null)
+        {
+            return null;
+        }
+
+        var mounts = (json["Mounts"] as JArray ?? [])
+            .OfType<JObject>()
+            .Where(m => (string?)m["Type"] is "bind" or null)
+            .Select(m => new Mount((string?)m["Source"] ?? string.Empty, (string?)m["Destination"] ?? string.Empty))
+            .Where(m => m.HostPath.Length > 0 && m.ContainerPath.Length > 0)
+            .ToList();
+        return new SelfContainer((string?)json["Id"] ?? hostname, (string?)json["Image"] ?? throw new DockerEngineException("inspect container: no Image"), mounts);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net;
+using StudioToken.Core;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Security;
+using StudioToken.Core.Tokens;
+
+namespace StudioToken.GitHub.Inputs;
+
+/// <summary>One input that is wrong, and how to fix it.</summary>
+public sealed record InputError(string Input, string Message);
+
+/// <summary>The action's inputs, parsed and checked before anything is sent.</summary>
+public sealed record ActionSettings(
+    TokenRequest Request,
+    string EnvName,
+    string? TokenDir,
+    bool Refresh,
+    RefreshPolicy RefreshPolicy,
+    TimeSpan MaxLifetime,
+    bool Revoke,
+    Uri? RevocationUrl,
+    Secret? GitHubToken,
+    bool Summary);
+
+/// <summary>
+/// Reads <c>INPUT_*</c> as the runner names them (upper case, spaces as <c>_</c>, hyphens kept) and checks every
+/// input, collecting all problems so the user fixes them in one go.
+/// </summary>
+public sealed class ActionInputs(Func<string, string?> environment)
+{
+    public string? Get(string name)
+    {
+        var value = environment("INPUT_" + name.Replace(' ', '_').ToUpperInvariant());
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    public ActionSettings? TryRead(out IReadOnlyList<InputError> errors)
+    {
+        var problems = new List<InputError>();
+        void Fail(string input, string message) => problems.Add(new InputError(input, message));
+
+        var tokenUrlText = Get("token-url");
+        Uri? tokenUrl = null;
+        if (tokenUrlText is null)
+        {
+            Fail("token-url", "is required: the token endpoint, e.g. https://studio.example.com/api/v2/oauth/token");
+        }
+        else if (!Uri.TryCreate(tokenUrlText, UriKind.Absolute, out tokenUrl))
+        {
+            Fail("token-url", $"'{tokenUrlText}' is not an absolute URL, e.g. https://studio.example.com/api/v2/oauth/token");
+        }
+
+        var clientId = Get("client-id");
+        if (clientId is null)
+        {
+            Fail("client-id", "is required: the OAuth client id, e.g. ${{ vars.STUDIO_CLIENT_ID }}");
+        }
+
+        var secretText = environment("INPUT_CLIENT-SECRET");
+        var secret = string.IsNullOrEmpty(secretText?.Trim()) ? null : new Secret(secretText.Trim());
+        if (secret is null)
+        {
+            Fail("client-secret", "is required: pass it from a secret, e.g. ${{ secrets.STUDIO_CLIENT_SECRET }}");
+        }
+
+        var method = ClientAuthMethod.ClientSecretBasic;
+        var authText = Get("client-auth");
+        if (authText is not null && !ClientAuthMethodNames.TryParse(authText, out method))
+        {
+            Fail("client-auth", authText is "private_key_jwt" or "github_oidc"
+                ? $"'{authText}' is not available in this version yet; use client_secret_basic or client_secret_post"
+                : $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
+        }
+
+        var resources = new List<Uri>();
+        foreach (var text in (Get("resource") ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var resource))
+            {
+                resources.Add(resource);
+            }
+            else
+            {
+                Fail("resource", $"'{text}' is not an absolute URI (RFC 8707); give one or more, separated by spaces or lines");
+            }
+        }
+
+        var extra = new List<KeyValuePair<string, string>>();
+        foreach (var pair in (Get("extra-params") ?? string.Empty).Split('\n').SelectMany(line => line.Trim().Split('&', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                Fail("extra-params", $"'{pair}' is not name=value; give one per line or as a=b&c=d");
+                continue;
+            }
+
+            extra.Add(new(WebUtility.UrlDecode(pair[..equals]), WebUtility.UrlDecode(pair[(equals + 1)..])));
+        }
+
+        var envName = Get("env-name") ?? "STUDIO_TOKEN";
+        if (!IsEnvironmentName(envName))
+        {
+            Fail("env-name", $"'{envName}' is not a valid environment variable name: letters, digits and '_', not starting with a digit");
+        }
+
+        var refresh = Boolean("refresh", true, Fail);
+        var revoke = Boolean("revoke", true, Fail);
+        var summary = Boolean("summary", true, Fail);
+
+        var refreshAt = RefreshPolicy.DefaultRefreshAt;
+        if (Get("refresh-at") is { } refreshAtText
+            && !(double.TryParse(refreshAtText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out refreshAt) && refreshAt is > 0 and < 1))
+        {
+            Fail("refresh-at", $"'{refreshAtText}' must be a fraction of the token lifetime between 0 and 1, e.g. 0.5");
+        }
+
+        var maxLifetime = TimeSpan.FromHours(6);
+        if (Get("max-lifetime") is { } maxText && !(DurationText.TryParse(maxText, out maxLifetime) && maxLifetime > TimeSpan.Zero))
+        {
+            Fail("max-lifetime", $"'{maxText}' is not a duration; write e.g. 6h, 90m or 3600s");
+        }
+
+        Uri? revocationUrl = null;
+        if (Get("revocation-url") is { } revocationText && !(Uri.TryCreate(revocationText, UriKind.Absolute, out revocationUrl) && revocationUrl.Scheme is "https" or "http"))
+        {
+            Fail("revocation-url", $"'{revocationText}' is not an absolute http(s) URL");
+        }
+
+        var githubToken = Get("github-token") is { } gh ? new Secret(gh) : null;
+
+        TokenRequest? request = null;
+        if (tokenUrl is not null && clientId is not null && secret is not null)
+        {
+            request = new TokenRequest
+            {
+                TokenUrl = tokenUrl,
+                ClientId = clientId,
+                ClientSecret = secret,
+                AuthMethod = method,
+                Scope = Get("scope"),
+                Audience = Get("audience"),
+                Resources = resources,
+                ExtraParameters = extra,
+            };
+            try
+            {
+                request.Validate();
+            }
+            catch (TokenConfigurationException ex)
+            {
+                Fail(ex.Setting, ex.Message[(ex.Setting.Length + 2)..]);
+            }
+        }
+
+        errors = problems;
+        return problems.Count == 0 && request is not null
+            ? new ActionSettings(request, envName, Get("token-dir"), refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl, githubToken, summary)
+            : null;
+    }
+
+    /// <summary>YAML 1.2 core booleans, as the Actions toolkit's getBooleanInput accepts them.</summary>
+    private bool Boolean(string name, bool defaultValue, Action<string, string> fail)
+    {
+        switch (Get(name))
+        {
+            case null:
+                return defaultValue;
+            case "true" or "True" or "TRUE":
+                return true;
+            case "false" or "False" or "FALSE":
+                return false;
+            case var other:
+                fail(name, $"'{other}' is not a boolean; use true or false");
+                return defaultValue;
+        }
+    }
+
+    private static bool IsEnvironmentName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+        && !string.Equals(name, "NODE_OPTIONS", StringComparison.OrdinalIgnoreCase);
+}
