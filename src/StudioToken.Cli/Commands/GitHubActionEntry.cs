@@ -1,4 +1,7 @@
+using System.Runtime.Versioning;
 using StudioToken.GitHub.Action;
+using StudioToken.GitHub.Docker;
+using StudioToken.GitHub.Runner;
 
 namespace StudioToken.Cli.Commands;
 
@@ -22,9 +25,26 @@ internal static class GitHubActionEntry
             return Task.FromResult(ExitCodes.Usage);
         }
 
+        return RunOnLinuxAsync(programName == MainName, cancellationToken);
+    }
+
+    /// <summary>An unexpected failure is one annotation, not a stack trace; the post step never fails the job.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<int> RunOnLinuxAsync(bool main, CancellationToken cancellationToken)
+    {
         var context = new ActionContext(Environment.GetEnvironmentVariable, Console.Out, TimeProvider.System, () => Core.OAuth.TokenClient.CreateHttpClient());
-        return programName == MainName
-            ? new ActionMain(context).RunAsync(cancellationToken)
-            : new ActionPost(context).RunAsync(cancellationToken);
+        try
+        {
+            return main
+                ? await new ActionMain(context).RunAsync(cancellationToken)
+                : await new ActionPost(context).RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HttpRequestException or InvalidOperationException or DockerEngineException or ArgumentException)
+        {
+            Console.Out.WriteLine(main
+                ? WorkflowCommands.Error("studio-token: failed", ex.Message)
+                : WorkflowCommands.Warning($"studio-token: cleanup failed: {ex.Message}"));
+            return main ? ExitCodes.Usage : ExitCodes.Ok;
+        }
     }
 }

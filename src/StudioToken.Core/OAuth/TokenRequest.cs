@@ -43,41 +43,50 @@ public sealed record TokenRequest
     /// <summary>Throws <see cref="TokenConfigurationException"/> naming the first setting that is wrong and how to fix it.</summary>
     public void Validate()
     {
+        if (Problems().FirstOrDefault() is { } first)
+        {
+            throw first;
+        }
+    }
+
+    /// <summary>Every setting that is wrong, each naming the fix, so a user can correct them all in one go.</summary>
+    public IEnumerable<TokenConfigurationException> Problems()
+    {
         if (!TokenUrl.IsAbsoluteUri || (TokenUrl.Scheme != Uri.UriSchemeHttps && TokenUrl.Scheme != Uri.UriSchemeHttp))
         {
-            throw new TokenConfigurationException("token-url", $"'{TokenUrl}' is not an absolute http(s) URL; give the token endpoint, e.g. https://studio.example.com/api/v2/oauth/token");
+            yield return new TokenConfigurationException("token-url", $"'{TokenUrl}' is not an absolute http(s) URL; give the token endpoint, e.g. https://studio.example.com/api/v2/oauth/token");
         }
 
         if (TokenUrl.Scheme == Uri.UriSchemeHttp && !TokenUrl.IsLoopback && !AllowInsecureHttp)
         {
-            throw new TokenConfigurationException("token-url", $"'{TokenUrl}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https:// (or --allow-insecure-http if you really mean it)");
+            yield return new TokenConfigurationException("token-url", $"'{TokenUrl}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https:// (or --allow-insecure-http if you really mean it)");
         }
 
         if (!string.IsNullOrEmpty(TokenUrl.UserInfo) || !string.IsNullOrEmpty(TokenUrl.Fragment))
         {
-            throw new TokenConfigurationException("token-url", "the URL must not contain user information or a #fragment; pass credentials with --client-id and the client secret instead");
+            yield return new TokenConfigurationException("token-url", "the URL must not contain user information or a #fragment; pass credentials with --client-id and the client secret instead");
         }
 
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            throw new TokenConfigurationException("client-id", "is empty; set --client-id or STUDIO_CLIENT_ID");
+            yield return new TokenConfigurationException("client-id", "is empty; set --client-id or STUDIO_CLIENT_ID");
         }
 
         if (ContainsControlCharacter(ClientId))
         {
-            throw new TokenConfigurationException("client-id", "contains a control character (a stray newline?); remove it");
+            yield return new TokenConfigurationException("client-id", "contains a control character (a stray newline?); remove it");
         }
 
         if (Scope is not null && (Scope.Length == 0 || ContainsControlCharacter(Scope) || Scope.Contains('"', StringComparison.Ordinal) || Scope.Contains('\\', StringComparison.Ordinal)))
         {
-            throw new TokenConfigurationException("scope", "must be space-separated scope tokens without quotes, backslashes or control characters, e.g. 'studio:script'");
+            yield return new TokenConfigurationException("scope", "must be space-separated scope tokens without quotes, backslashes or control characters, e.g. 'studio:script'");
         }
 
         foreach (var resource in Resources)
         {
-            if (!resource.IsAbsoluteUri || !string.IsNullOrEmpty(resource.Fragment))
+            if (!resource.IsAbsoluteUri || resource.IsFile || !string.IsNullOrEmpty(resource.Fragment))
             {
-                throw new TokenConfigurationException("resource", $"'{resource}' must be an absolute URI without a fragment (RFC 8707)");
+                yield return new TokenConfigurationException("resource", $"'{resource}' must be an absolute URI without a fragment (RFC 8707)");
             }
         }
 
@@ -85,18 +94,18 @@ public sealed record TokenRequest
         {
             if (string.IsNullOrWhiteSpace(name) || ReservedParameters.Contains(name))
             {
-                throw new TokenConfigurationException("extra-params", $"'{name}' cannot be set as an extra parameter; use the dedicated option for it");
+                yield return new TokenConfigurationException("extra-params", $"'{name}' cannot be set as an extra parameter; use the dedicated option for it");
             }
         }
 
         if (RequestTimeout != Timeout.InfiniteTimeSpan && RequestTimeout <= TimeSpan.Zero)
         {
-            throw new TokenConfigurationException("timeout", "must be positive, e.g. 30s");
+            yield return new TokenConfigurationException("timeout", "must be positive, e.g. 30s");
         }
 
         if (AssumedLifetime <= TimeSpan.Zero)
         {
-            throw new TokenConfigurationException("assumed-lifetime", "must be positive, e.g. 3600s");
+            yield return new TokenConfigurationException("assumed-lifetime", "must be positive, e.g. 3600s");
         }
     }
 

@@ -88,6 +88,10 @@ public sealed class ActionMain(ActionContext context)
             refresherId = await RefresherContainer.StartAsync(docker, self, settings, placement, owner, context, cancellationToken);
             log.Information($"refresher {refresherId[..12]} keeps {hostDir}/token fresh (refresh at {settings.RefreshPolicy.RefreshAt:0.##} of the lifetime, for at most {Core.DurationText.Format(settings.MaxLifetime)})");
         }
+        else if (settings.Refresh && docker is not null)
+        {
+            log.Warning($"the Docker engine does not know this step's container (neither HOSTNAME nor /proc/self/mountinfo name it): the token will NOT be refreshed and expires at {TokenMetadata.Rfc3339(token.ExpiresOn)}. Run `studio-token refresh --token-dir DIR` yourself for longer jobs.");
+        }
         else if (settings.Refresh)
         {
             log.Warning($"no Docker socket at {context.DockerSocket} (container hooks, Kubernetes runner, or a job container without the socket): the token will NOT be refreshed and expires at {TokenMetadata.Rfc3339(token.ExpiresOn)}. Run `studio-token refresh --token-dir DIR` yourself for longer jobs.");

@@ -28,8 +28,13 @@ public sealed record ActionState(string TokenDir, string HostTokenDir, string? R
 
         try
         {
+            // Anything but the shape main writes means the state is not ours to act on.
             var json = JObject.Parse(text);
-            return new ActionState((string?)json["token_dir"] ?? string.Empty, (string?)json["host_token_dir"] ?? string.Empty, (string?)json["refresher_id"]);
+            return json["token_dir"] is JValue { Value: string { Length: > 0 } tokenDir }
+                && json["host_token_dir"] is JValue { Value: string { Length: > 0 } hostDir }
+                && json["refresher_id"] is null or JValue { Type: JTokenType.Null } or JValue { Value: string }
+                ? new ActionState(tokenDir, hostDir, json["refresher_id"] is JValue { Value: string { Length: > 0 } id } ? id : null)
+                : null;
         }
         catch (JsonException)
         {

@@ -50,5 +50,5 @@ public static class JobSummary
             .ToString();
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('`', '\'').ReplaceLineEndings(" ");
 }

@@ -46,8 +46,20 @@ public sealed class DockerEngine : IDisposable
     public string SocketPath { get; }
 
     /// <summary>Whether a Docker socket is there to talk to (not under container hooks or Kubernetes runners).</summary>
-    public static bool IsAvailable(string socketPath = DefaultSocket) =>
-        File.Exists(socketPath) || (new FileInfo(socketPath).Attributes & FileAttributes.Device) != 0;
+    public static bool IsAvailable(string socketPath = DefaultSocket)
+    {
+        // A connect is the only true test: File.Exists is false for sockets, and a socket file may have no daemon.
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary><c>GET /containers/{id}/json</c>; null when there is no such container.</summary>
     public async Task<JObject?> InspectContainerAsync(string id, CancellationToken cancellationToken)

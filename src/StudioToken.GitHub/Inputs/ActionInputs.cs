@@ -68,7 +68,7 @@ public sealed class ActionInputs(Func<string, string?> environment)
         var authText = Get("client-auth");
         if (authText is not null && !ClientAuthMethodNames.TryParse(authText, out method))
         {
-            Fail("client-auth", authText is "private_key_jwt" or "github_oidc"
+            Fail("client-auth", authText.ToLowerInvariant() is "private_key_jwt" or "github_oidc"
                 ? $"'{authText}' is not available in this version yet; use client_secret_basic or client_secret_post"
                 : $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
         }
@@ -76,7 +76,7 @@ public sealed class ActionInputs(Func<string, string?> environment)
         var resources = new List<Uri>();
         foreach (var text in (Get("resource") ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Uri.TryCreate(text, UriKind.Absolute, out var resource))
+            if (Uri.TryCreate(text, UriKind.Absolute, out var resource) && !resource.IsFile)
             {
                 resources.Add(resource);
             }
@@ -123,9 +123,16 @@ public sealed class ActionInputs(Func<string, string?> environment)
         }
 
         Uri? revocationUrl = null;
-        if (Get("revocation-url") is { } revocationText && !(Uri.TryCreate(revocationText, UriKind.Absolute, out revocationUrl) && revocationUrl.Scheme is "https" or "http"))
+        if (Get("revocation-url") is { } revocationText)
         {
-            Fail("revocation-url", $"'{revocationText}' is not an absolute http(s) URL");
+            if (!(Uri.TryCreate(revocationText, UriKind.Absolute, out revocationUrl) && revocationUrl.Scheme is "https" or "http"))
+            {
+                Fail("revocation-url", $"'{revocationText}' is not an absolute http(s) URL");
+            }
+            else if (revocationUrl.Scheme == "http" && !revocationUrl.IsLoopback)
+            {
+                Fail("revocation-url", $"'{revocationText}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https://");
+            }
         }
 
         var githubToken = Get("github-token") is { } gh ? new Secret(gh) : null;
@@ -144,13 +151,9 @@ public sealed class ActionInputs(Func<string, string?> environment)
                 Resources = resources,
                 ExtraParameters = extra,
             };
-            try
+            foreach (var problem in request.Problems())
             {
-                request.Validate();
-            }
-            catch (TokenConfigurationException ex)
-            {
-                Fail(ex.Setting, ex.Message[(ex.Setting.Length + 2)..]);
+                Fail(problem.Setting, problem.Message[(problem.Setting.Length + 2)..]);
             }
         }
 
