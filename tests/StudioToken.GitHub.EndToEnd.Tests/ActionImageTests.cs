@@ -15,6 +15,7 @@ namespace StudioToken.GitHub.EndToEnd.Tests;
 public sealed class ActionImageTests
 {
     private const string ClientSecret = "e2e-secret-\u00df+/%:";
+    private const string GitHubToken = "ghs_e2e-not-a-real-token";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private string _image = null!;
@@ -54,6 +55,7 @@ public sealed class ActionImageTests
         foreach (var result in _everything)
         {
             Assert.That(result.All, Does.Not.Contain(ClientSecret).And.Not.Contain(Uri.EscapeDataString(ClientSecret)), $"the client secret leaked: {result.CommandLine}");
+            Assert.That(result.All, Does.Not.Contain(GitHubToken), $"the GitHub token leaked: {result.CommandLine}");
         }
     }
 
@@ -203,7 +205,7 @@ public sealed class ActionImageTests
         ["client-id"] = "e2e-client",
         ["client-secret"] = ClientSecret,
         ["scope"] = "studio:script",
-        ["github-token"] = "ghs_e2e-not-a-real-token",
+        ["github-token"] = GitHubToken,
     };
 
     private async Task<ProcessResult> Run(string entrypoint, StepFiles step, Dictionary<string, string> inputs, Dictionary<string, string>? state = null, bool withDockerSocket = true)
