@@ -148,6 +148,30 @@ public sealed class ActionImageTests
         Assert.That(Directory.Exists(tokenDir), Is.False);
     }
 
+    [Test]
+    public async Task A_refresher_stops_by_itself_when_the_GitHub_API_says_the_job_has_completed(CancellationToken cancellationToken)
+    {
+        using var api = new FakeGitHubApi();
+        var step = _runner.NewStep();
+        var main = await Run("action-main", step, Inputs(), jobEnvironment: new() { ["GITHUB_API_URL"] = api.Url.AbsoluteUri, ["STUDIO_JOB_POLL_INTERVAL"] = "1s" });
+        Assert.That(main.ExitCode, Is.Zero, main.ToString());
+        while (api.Requests < 2)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        Assert.That(await RefreshersAsync(), Has.Count.EqualTo(1), "a running job keeps its refresher");
+        api.JobStatus = "completed";
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while ((await RefreshersAsync()).Count > 0)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the refresher must stop soon after the job completed");
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        Assert.That(api.LastAuthorization, Does.EndWith(GitHubToken), "Octokit authenticates with github-token");
+    }
+
     [TestCase("abc\r\nINJECTED=1")]
     [TestCase("::set-env name=X::1")]
     [TestCase("abc%0Adef")]
@@ -208,9 +232,9 @@ public sealed class ActionImageTests
         ["github-token"] = GitHubToken,
     };
 
-    private async Task<ProcessResult> Run(string entrypoint, StepFiles step, Dictionary<string, string> inputs, Dictionary<string, string>? state = null, bool withDockerSocket = true)
+    private async Task<ProcessResult> Run(string entrypoint, StepFiles step, Dictionary<string, string> inputs, Dictionary<string, string>? state = null, bool withDockerSocket = true, Dictionary<string, string>? jobEnvironment = null)
     {
-        var result = await _runner.RunStepAsync(entrypoint, step, inputs, state, withDockerSocket);
+        var result = await _runner.RunStepAsync(entrypoint, step, inputs, state, withDockerSocket, jobEnvironment);
         _everything.Add(result);
         Assert.That(result.CommandLine, Does.Not.Contain(ClientSecret), "no secret on docker's argv");
         return result;

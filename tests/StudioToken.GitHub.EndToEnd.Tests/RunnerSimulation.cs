@@ -68,7 +68,7 @@ public sealed class RunnerSimulation : IDisposable
     public string HostFile(string name) => System.IO.Path.Combine(FileCommands, name);
 
     /// <summary>Runs one step of the action (<c>action-main</c> or <c>action-post</c>).</summary>
-    public Task<ProcessResult> RunStepAsync(string entrypoint, StepFiles files, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string>? state = null, bool withDockerSocket = true)
+    public Task<ProcessResult> RunStepAsync(string entrypoint, StepFiles files, IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string>? state = null, bool withDockerSocket = true, IReadOnlyDictionary<string, string>? jobEnvironment = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -94,6 +94,11 @@ public sealed class RunnerSimulation : IDisposable
         foreach (var (name, value) in inputs)
         {
             environment["INPUT_" + name.Replace(' ', '_').ToUpperInvariant()] = value;
+        }
+
+        foreach (var (name, value) in jobEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
         }
 
         foreach (var (name, value) in state ?? new Dictionary<string, string>())

@@ -7,10 +7,16 @@ namespace StudioToken.Testing;
 /// A <see cref="FakeTimeProvider"/> that tells the test each time the code under test starts a timer (a retry delay,
 /// a request timeout), so the test advances time exactly when something waits on it, never by guessing with sleeps.
 /// </summary>
-public sealed class TimerDrivenClock : TimeProvider
+public sealed class TimerDrivenClock(DateTimeOffset start) : TimeProvider
 {
-    private readonly FakeTimeProvider _inner = new(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _inner = new(start);
     private readonly Channel<TimeSpan> _started = Channel.CreateUnbounded<TimeSpan>();
+
+    /// <summary>A fixed, arbitrary start: tests that compare with real expiries pass the real now instead.</summary>
+    public TimerDrivenClock()
+        : this(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero))
+    {
+    }
 
     public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
 

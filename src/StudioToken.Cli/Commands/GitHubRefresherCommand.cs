@@ -1,11 +1,17 @@
 using System.CommandLine;
+using System.Runtime.Versioning;
+using StudioToken.Cli.Output;
 using StudioToken.Cli.Settings;
+using StudioToken.Core;
+using StudioToken.Core.Security;
+using StudioToken.GitHub.Jobs;
 
 namespace StudioToken.Cli.Commands;
 
 /// <summary>
 /// Hidden: what the GitHub Action's sibling container runs. <c>refresh --resume</c> on the directory the main step
-/// wrote, with the secret read once from the file the action copied into this container, then deleted.
+/// wrote, with the secrets read once from the files the action copied into this container, then deleted, and a
+/// watcher that stops it when the GitHub API says the job has completed.
 /// </summary>
 internal static class GitHubRefresherCommand
 {
@@ -19,16 +25,10 @@ internal static class GitHubRefresherCommand
         client.AddTo(command);
         directory.AddTo(command, withRefresh: true);
 
-        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, (log, redactor) =>
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
         {
-            var secretFile = context.GetEnvironmentVariable("STUDIO_CLIENT_SECRET_FILE");
-            string? secret = null;
-            if (secretFile is not null && File.Exists(secretFile))
-            {
-                secret = File.ReadAllText(secretFile).TrimEnd('\r', '\n');
-                File.Delete(secretFile);
-            }
-
+            var secret = TakeSecretFile(context.GetEnvironmentVariable("STUDIO_CLIENT_SECRET_FILE"));
+            var githubToken = TakeSecretFile(context.GetEnvironmentVariable("STUDIO_GITHUB_TOKEN_FILE"));
             var withSecret = context with
             {
                 GetEnvironmentVariable = name => name switch
@@ -38,8 +38,47 @@ internal static class GitHubRefresherCommand
                     _ => context.GetEnvironmentVariable(name),
                 },
             };
-            return RefreshCommand.RunAsync(withSecret, parseResult, client, directory, resume: true, log, redactor, cancellationToken);
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watching = githubToken is not null && OperatingSystem.IsLinux()
+                ? WatchJobAsync(context, new Secret(githubToken), log, stop)
+                : Task.CompletedTask;
+            var exitCode = await RefreshCommand.RunAsync(withSecret, parseResult, client, directory, resume: true, log, redactor, stop.Token);
+            await stop.CancelAsync();
+            await watching;
+            return exitCode;
         }));
         return command;
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static async Task WatchJobAsync(CliContext context, Secret githubToken, ConsoleLog log, CancellationTokenSource stopRefresher)
+    {
+        var source = OctokitJobStatusSource.FromEnvironment(context.GetEnvironmentVariable, githubToken);
+        if (source is null)
+        {
+            log.Warning("the runner's GITHUB_* variables are incomplete: not watching for job completion");
+            return;
+        }
+
+        var interval = DurationText.TryParse(context.GetEnvironmentVariable("STUDIO_JOB_POLL_INTERVAL"), out var custom) && custom > TimeSpan.Zero
+            ? custom
+            : JobCompletionWatcher.DefaultInterval;
+        if (await new JobCompletionWatcher(source, context.TimeProvider, log).WaitForCompletionAsync(interval, stopRefresher.Token))
+        {
+            await stopRefresher.CancelAsync();
+        }
+    }
+
+    private static string? TakeSecretFile(string? path)
+    {
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var value = File.ReadAllText(path).TrimEnd('\r', '\n');
+        File.Delete(path);
+        return value.Length == 0 ? null : value;
     }
 }

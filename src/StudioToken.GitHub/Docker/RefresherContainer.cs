@@ -38,7 +38,12 @@ public static class RefresherContainer
         Optional(env, "STUDIO_AUDIENCE", request.Audience);
         Optional(env, "STUDIO_RESOURCE", request.Resources.Count == 0 ? null : string.Join(' ', request.Resources.Select(r => r.AbsoluteUri)));
         Optional(env, "STUDIO_EXTRA_PARAMS", request.ExtraParameters.Count == 0 ? null : string.Join('\n', request.ExtraParameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
-        foreach (var name in new[] { "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB", "RUNNER_NAME" })
+        if (settings.GitHubToken is not null)
+        {
+            env.Add(Variable("STUDIO_GITHUB_TOKEN_FILE", SecretsDirectory + "/github-token"));
+        }
+
+        foreach (var name in new[] { "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB", "RUNNER_NAME", "STUDIO_JOB_POLL_INTERVAL" })
         {
             Optional(env, name, context.Environment(name));
         }
