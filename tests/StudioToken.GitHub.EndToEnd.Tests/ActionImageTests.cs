@@ -155,7 +155,7 @@ public sealed class ActionImageTests
         var step = _runner.NewStep();
         var main = await Run("action-main", step, Inputs(), jobEnvironment: new() { ["GITHUB_API_URL"] = api.Url.AbsoluteUri, ["STUDIO_JOB_POLL_INTERVAL"] = "1s" });
         Assert.That(main.ExitCode, Is.Zero, main.ToString());
-        while (api.Requests < 2)
+        while (api.NotModified < 1)
         {
             await Task.Delay(PollInterval, cancellationToken);
         }
@@ -170,6 +170,7 @@ public sealed class ActionImageTests
         }
 
         Assert.That(api.LastAuthorization, Does.EndWith(GitHubToken), "Octokit authenticates with github-token");
+        Assert.That(api.NotModified, Is.GreaterThanOrEqualTo(1), "repeated polls are conditional (If-None-Match, answered 304)");
     }
 
     [TestCase("abc\r\nINJECTED=1")]

@@ -31,6 +31,9 @@ public sealed class FakeGitHubApi : IDisposable
 
     public int Requests { get; private set; }
 
+    /// <summary>Polls answered 304 because the caller sent the ETag it had: the cheap, conditional kind.</summary>
+    public int NotModified { get; private set; }
+
     public string? LastAuthorization { get; private set; }
 
     public void Dispose()
@@ -56,6 +59,16 @@ public sealed class FakeGitHubApi : IDisposable
 
             Requests++;
             LastAuthorization = context.Request.Headers["Authorization"];
+            var etag = $"\"{JobStatus}\"";
+            context.Response.AddHeader("ETag", etag);
+            if (context.Request.Headers["If-None-Match"] == etag)
+            {
+                NotModified++;
+                context.Response.StatusCode = 304;
+                context.Response.Close();
+                continue;
+            }
+
             var conclusion = JobStatus == "completed" ? "\"success\"" : "null";
             var body = Encoding.UTF8.GetBytes($$"""{"total_count":1,"jobs":[{"id":7,"run_id":4242,"name":"deploy","status":"{{JobStatus}}","conclusion":{{conclusion}},"runner_name":"e2e-runner","steps":[]}]}""");
             context.Response.ContentType = "application/json";

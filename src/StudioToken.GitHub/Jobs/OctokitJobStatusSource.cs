@@ -1,5 +1,6 @@
 using System.Globalization;
 using Octokit;
+using Octokit.Internal;
 using StudioToken.Core.Security;
 
 namespace StudioToken.GitHub.Jobs;
@@ -24,8 +25,13 @@ public sealed class OctokitJobStatusSource(IGitHubClient client, string owner, s
             return null;
         }
 
-        var client = new GitHubClient(new ProductHeaderValue("studio-token"), api) { Credentials = new Credentials(token.Reveal()) };
-        return new OctokitJobStatusSource(client, repository[0], repository[1], runId, attempt, runner);
+        var connection = new Connection(
+            new ProductHeaderValue("studio-token"),
+            api,
+            new InMemoryCredentialStore(new Credentials(token.Reveal())),
+            new HttpClientAdapter(() => new ConditionalRequestHandler(new SocketsHttpHandler { AllowAutoRedirect = false })),
+            new SimpleJsonSerializer());
+        return new OctokitJobStatusSource(new GitHubClient(connection), repository[0], repository[1], runId, attempt, runner);
     }
 
     public async Task<(JobState State, string? Problem)> GetStateAsync(CancellationToken cancellationToken)
