@@ -14,8 +14,21 @@ public sealed class OpenIddictServer
     public static OpenIddictTestServer Instance => _server ?? throw new InvalidOperationException("the OpenIddict server has not started");
 
     [OneTimeSetUp]
-    public async Task StartAsync() =>
+    public async Task StartAsync()
+    {
         _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = AccessTokenLifetime });
+
+        // The first request warms the server (JIT, key material): on two shared cores it can take many seconds.
+        var client = TestClient.DefaultPost;
+        using var warmUp = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = client.ClientId,
+            ["client_secret"] = client.ClientSecret,
+        });
+        using var response = await warmUp.PostAsync(_server.TokenUrl, form);
+    }
 
     [OneTimeTearDown]
     public async Task StopAsync()
