@@ -124,7 +124,7 @@ public sealed class ActionImageTests
         Assert.That(post.ExitCode, Is.Zero, post.ToString());
         Assert.That(await RefreshersAsync(), Is.Empty, "post leaves no refresher container");
         Assert.That(Directory.Exists(tokenDir), Is.False, "post deletes the token directory");
-        Assert.That(File.ReadAllText(_runner.HostFile(postStep.Summary)), Does.Contain("refresh history"));
+        Assert.That(File.ReadAllText(_runner.HostFile(postStep.Summary)), Does.Contain("refresh history").And.Contain("| failed refreshes | 0 |"));
         Assert.That((await ProcessRunner.DockerAsync("ps", "-aq", "--filter", "label=studio-token-e2e")).Output.Trim(), Is.Empty, "no action container left");
     }
 

@@ -35,7 +35,7 @@ public sealed class ActionPost(ActionContext context)
             return 0;
         }
 
-        await StopRefresherAsync(state, log, cancellationToken);
+        var failures = await StopRefresherAsync(state, log, cancellationToken);
 
         var writer = new TokenDirectoryWriter(state.TokenDir);
         TokenSnapshot? snapshot = null;
@@ -63,27 +63,40 @@ public sealed class ActionPost(ActionContext context)
         var settings = new ActionInputs(context.Environment).TryRead(out _);
         if ((settings?.Summary ?? true) && context.Environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summaryFile)
         {
-            File.AppendAllText(summaryFile, JobSummary.ForPost(snapshot?.Metadata, revocation), new UTF8Encoding(false));
+            File.AppendAllText(summaryFile, JobSummary.ForPost(snapshot?.Metadata, failures, revocation), new UTF8Encoding(false));
         }
 
         log.Information($"studio-token: cleaned up {state.HostTokenDir} ({(snapshot is null ? "no token" : $"{snapshot.Metadata.Generation} tokens issued")}; revocation: {revocation})");
         return 0;
     }
 
-    private async Task StopRefresherAsync(ActionState state, WorkflowLog log, CancellationToken cancellationToken)
+    /// <summary>Stops and removes the refresher; returns how many refreshes failed, from its log (null if unknown).</summary>
+    private async Task<int?> StopRefresherAsync(ActionState state, WorkflowLog log, CancellationToken cancellationToken)
     {
         if (state.RefresherId is null)
         {
-            return;
+            return null;
         }
 
         if (!DockerEngine.IsAvailable(context.DockerSocket))
         {
             log.Warning($"studio-token: no Docker socket to stop refresher {state.RefresherId[..12]}; it stops by itself when the token directory is deleted");
-            return;
+            return null;
         }
 
         using var docker = new DockerEngine(context.DockerSocket);
+        int? failures = null;
+        try
+        {
+            // Read before stopping: the container removes itself (and its log) once it has stopped.
+            var refresherLog = await docker.GetLogsAsync(state.RefresherId, cancellationToken);
+            failures = refresherLog.Split('\n').Count(line => line.Contains("warning: refresh failed:", StringComparison.Ordinal));
+        }
+        catch (Exception ex) when (ex is DockerEngineException or HttpRequestException)
+        {
+            log.Information($"studio-token: the refresher's log could not be read ({ex.Message})");
+        }
+
         try
         {
             await docker.StopContainerAsync(state.RefresherId, TimeSpan.FromSeconds(10), cancellationToken);
@@ -93,6 +106,8 @@ public sealed class ActionPost(ActionContext context)
         {
             log.Warning($"studio-token: could not stop refresher {state.RefresherId[..12]}: {ex.Message}");
         }
+
+        return failures;
     }
 
     private async Task<string> RevokeAsync(TokenSnapshot? snapshot, WorkflowLog log, CancellationToken cancellationToken)

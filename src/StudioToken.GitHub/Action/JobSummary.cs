@@ -31,7 +31,7 @@ public static class JobSummary
         return text.ToString();
     }
 
-    public static string ForPost(TokenMetadata? metadata, string revocation)
+    public static string ForPost(TokenMetadata? metadata, int? failures, string revocation)
     {
         var text = new StringBuilder().AppendLine("### studio-token: refresh history").AppendLine();
         if (metadata is null)
@@ -44,6 +44,7 @@ public static class JobSummary
             .AppendLine("|---|---|")
             .AppendLine(CultureInfo.InvariantCulture, $"| tokens issued | {metadata.Generation} ({metadata.Generation - 1} refreshes) |")
             .AppendLine(CultureInfo.InvariantCulture, $"| last refreshed | {TokenMetadata.Rfc3339(metadata.RefreshedAt)} |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| failed refreshes | {(failures is { } count ? count.ToString(CultureInfo.InvariantCulture) : "unknown (no refresher log)")} |")
             .AppendLine(CultureInfo.InvariantCulture, $"| last error | {(metadata.LastError is null ? "none" : Cell(metadata.LastError))} |")
             .AppendLine(CultureInfo.InvariantCulture, $"| revocation | {Cell(revocation)} |")
             .AppendLine()

@@ -137,6 +137,31 @@ public sealed class DockerEngine : IDisposable
         return list.Select(item => (string?)item["Id"]).OfType<string>().ToList();
     }
 
+    /// <summary>
+    /// <c>GET /containers/{id}/logs</c> of a container started without a TTY: the engine frames each chunk with an
+    /// 8-byte header (stream, 0, 0, 0, big-endian length), which is taken off here.
+    /// </summary>
+    public async Task<string> GetLogsAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"containers/{Uri.EscapeDataString(id)}/logs?stdout=true&stderr=true", cancellationToken);
+        await EnsureSuccessAsync(response, "read container logs", cancellationToken);
+        var raw = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var text = new StringBuilder();
+        for (var offset = 0; offset + 8 <= raw.Length;)
+        {
+            var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(offset + 4, 4));
+            if (length < 0 || offset + 8 + length > raw.Length)
+            {
+                break;
+            }
+
+            text.Append(Encoding.UTF8.GetString(raw, offset + 8, length));
+            offset += 8 + length;
+        }
+
+        return text.ToString();
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static async Task<JObject> ReadObjectAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)

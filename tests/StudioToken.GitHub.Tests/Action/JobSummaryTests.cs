@@ -120,13 +120,14 @@ public sealed class JobSummaryTests
     [Test]
     public void ForPost_reports_generations_last_refresh_error_and_revocation()
     {
-        var text = JobSummary.ForPost(Metadata(), "revoked");
+        var text = JobSummary.ForPost(Metadata(), 2, "revoked");
 
         Assert.Multiple(() =>
         {
             Assert.That(text, Does.Contain("| tokens issued | 5 (4 refreshes) |"));
             Assert.That(text, Does.Contain("| last refreshed | 2025-03-14T11:00:00Z |"));
             Assert.That(text, Does.Contain("| last error | none |"));
+            Assert.That(text, Does.Contain("| failed refreshes | 2 |"));
             Assert.That(text, Does.Contain("| revocation | revoked |"));
             AssertTwoColumnsEverywhere(text);
         });
@@ -135,7 +136,7 @@ public sealed class JobSummaryTests
     [Test]
     public void ForPost_escapes_pipes_and_line_breaks_in_the_error_and_revocation()
     {
-        var text = JobSummary.ForPost(Metadata("endpoint answered 503 | busy\nretrying"), "failed: answered 400 | bad");
+        var text = JobSummary.ForPost(Metadata("endpoint answered 503 | busy\nretrying"), 1, "failed: answered 400 | bad");
 
         Assert.Multiple(() =>
         {
@@ -148,7 +149,7 @@ public sealed class JobSummaryTests
     [Test]
     public void ForPost_without_metadata_says_there_was_nothing_to_report()
     {
-        var text = JobSummary.ForPost(null, "skipped (no unexpired token)");
+        var text = JobSummary.ForPost(null, null, "skipped (no unexpired token)");
 
         Assert.Multiple(() =>
         {
@@ -160,7 +161,7 @@ public sealed class JobSummaryTests
     [Test]
     public void ForPost_never_contains_the_token_or_a_secret()
     {
-        var text = JobSummary.ForPost(Metadata("token endpoint answered 401 invalid_client"), "revoked");
+        var text = JobSummary.ForPost(Metadata("token endpoint answered 401 invalid_client"), null, "revoked");
 
         Assert.That(text, Does.Not.Contain(TokenValue).And.Not.Contain(ClientSecretValue));
     }
