@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Retry;
 using StudioToken.Core.Security;
@@ -147,10 +146,10 @@ internal sealed class ClientOptions
     {
         var texts = parseResult.GetResult(Resource) is not null
             ? parseResult.GetValue(Resource) ?? []
-            : (reader.Context.GetEnvironmentVariable("STUDIO_RESOURCE") ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return texts.Select(text => Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            ? uri
-            : throw new TokenConfigurationException(Resource.Name, $"'{text}' is not an absolute URI (RFC 8707), e.g. https://studio.example.com/api")).ToList();
+            : [reader.Context.GetEnvironmentVariable("STUDIO_RESOURCE") ?? string.Empty];
+        var problems = new List<string>();
+        var resources = ParameterText.ParseResources(texts, problems);
+        return problems.Count == 0 ? resources : throw new TokenConfigurationException(Resource.Name, problems[0]);
     }
 
     private List<KeyValuePair<string, string>> ReadExtraParameters(OptionReader reader, ParseResult parseResult)
@@ -158,18 +157,8 @@ internal sealed class ClientOptions
         var lines = parseResult.GetResult(ExtraParams) is not null
             ? parseResult.GetValue(ExtraParams) ?? []
             : (reader.Context.GetEnvironmentVariable("STUDIO_EXTRA_PARAMS") ?? string.Empty).Split('\n');
-        var parameters = new List<KeyValuePair<string, string>>();
-        foreach (var pair in lines.SelectMany(line => line.Trim().Split('&', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new TokenConfigurationException(ExtraParams.Name, $"'{pair}' is not name=value");
-            }
-
-            parameters.Add(new(WebUtility.UrlDecode(pair[..equals]), WebUtility.UrlDecode(pair[(equals + 1)..])));
-        }
-
-        return parameters;
+        var problems = new List<string>();
+        var parameters = ParameterText.ParseExtraParameters(lines, problems);
+        return problems.Count == 0 ? parameters : throw new TokenConfigurationException(ExtraParams.Name, problems[0]);
     }
 }

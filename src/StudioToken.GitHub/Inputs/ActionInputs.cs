@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using StudioToken.Core;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Security;
@@ -73,31 +72,13 @@ public sealed class ActionInputs(Func<string, string?> environment)
                 : $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
         }
 
-        var resources = new List<Uri>();
-        foreach (var text in (Get("resource") ?? string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (Uri.TryCreate(text, UriKind.Absolute, out var resource) && !resource.IsFile)
-            {
-                resources.Add(resource);
-            }
-            else
-            {
-                Fail("resource", $"'{text}' is not an absolute URI (RFC 8707); give one or more, separated by spaces or lines");
-            }
-        }
+        var resourceProblems = new List<string>();
+        var resources = ParameterText.ParseResources([Get("resource") ?? string.Empty], resourceProblems);
+        resourceProblems.ForEach(problem => Fail("resource", problem));
 
-        var extra = new List<KeyValuePair<string, string>>();
-        foreach (var pair in (Get("extra-params") ?? string.Empty).Split('\n').SelectMany(line => line.Trim().Split('&', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                Fail("extra-params", $"'{pair}' is not name=value; give one per line or as a=b&c=d");
-                continue;
-            }
-
-            extra.Add(new(WebUtility.UrlDecode(pair[..equals]), WebUtility.UrlDecode(pair[(equals + 1)..])));
-        }
+        var extraProblems = new List<string>();
+        var extra = ParameterText.ParseExtraParameters((Get("extra-params") ?? string.Empty).Split('\n'), extraProblems);
+        extraProblems.ForEach(problem => Fail("extra-params", problem));
 
         var envName = Get("env-name") ?? "STUDIO_TOKEN";
         if (!IsEnvironmentName(envName))
