@@ -19,17 +19,7 @@ public sealed class RevocationClient(HttpClient httpClient, TimeProvider timePro
             new("token_type_hint", "access_token"),
         };
         using var message = new HttpRequestMessage(HttpMethod.Post, revocationUrl);
-        if (client.AuthMethod == ClientAuthMethod.ClientSecretBasic)
-        {
-            var pair = $"{TokenClient.FormEncode(client.ClientId)}:{TokenClient.FormEncode(client.ClientSecret.Reveal())}";
-            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        }
-        else
-        {
-            form.Add(new("client_id", client.ClientId));
-            form.Add(new("client_secret", client.ClientSecret.Reveal()));
-        }
-
+        ClientAuthentication.Apply(client, message, form);
         message.Content = new FormUrlEncodedContent(form);
         using var timeout = new CancellationTokenSource(client.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : client.RequestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

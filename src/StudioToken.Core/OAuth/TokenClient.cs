@@ -65,17 +65,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         var message = new HttpRequestMessage(HttpMethod.Post, request.TokenUrl);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        if (request.AuthMethod == ClientAuthMethod.ClientSecretBasic)
-        {
-            // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
-            var pair = $"{FormEncode(request.ClientId)}:{FormEncode(request.ClientSecret.Reveal())}";
-            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        }
-        else
-        {
-            form.Add(new("client_id", request.ClientId));
-            form.Add(new("client_secret", request.ClientSecret.Reveal()));
-        }
+        ClientAuthentication.Apply(request, message, form);
 
         if (request.Scope is not null)
         {
@@ -96,8 +86,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     private static string Redact(string text, TokenRequest request) =>
         text.Replace(request.ClientSecret.Reveal(), "***", StringComparison.Ordinal);
 
-    /// <summary>application/x-www-form-urlencoded, as RFC 6749 Appendix B asks: UTF-8, space as '+'.</summary>
-    internal static string FormEncode(string value) => WebUtility.UrlEncode(value);
+    internal static string FormEncode(string value) => ClientAuthentication.FormEncode(value);
 
     private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -23,13 +23,7 @@ public sealed class ActionMain(ActionContext context)
         var redactor = new Redactor();
         var log = new WorkflowLog(context.Output, redactor);
 
-        // Registered before anything else runs, so no later line can show it.
-        if (context.Environment("INPUT_CLIENT-SECRET")?.Trim() is { Length: > 0 } rawSecret)
-        {
-            var secret = new Secret(rawSecret);
-            redactor.Add(secret);
-            log.Command(WorkflowCommands.AddMask(secret));
-        }
+        log.MaskClientSecretInput(context.Environment);
 
         var settings = new ActionInputs(context.Environment).TryRead(out var errors);
         if (settings is null)

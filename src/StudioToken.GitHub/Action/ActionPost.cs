@@ -21,13 +21,9 @@ public sealed class ActionPost(ActionContext context)
     {
         var redactor = new Redactor();
         var log = new WorkflowLog(context.Output, redactor);
-        if (context.Environment("INPUT_CLIENT-SECRET")?.Trim() is { Length: > 0 } rawSecret)
-        {
-            var secret = new Secret(rawSecret);
-            redactor.Add(secret);
-            log.Command(WorkflowCommands.AddMask(secret));
-        }
+        log.MaskClientSecretInput(context.Environment);
 
+        var settings = new ActionInputs(context.Environment).TryRead(out _);
         var state = ActionState.FromEnvironment(context.Environment);
         if (state is null)
         {
@@ -49,7 +45,7 @@ public sealed class ActionPost(ActionContext context)
             log.Warning($"studio-token: {ex.Message}");
         }
 
-        var revocation = await RevokeAsync(snapshot, log, cancellationToken);
+        var revocation = await RevokeAsync(settings, snapshot, log, cancellationToken);
 
         try
         {
@@ -60,7 +56,6 @@ public sealed class ActionPost(ActionContext context)
             log.Warning($"studio-token: could not delete {state.HostTokenDir}: {ex.Message}");
         }
 
-        var settings = new ActionInputs(context.Environment).TryRead(out _);
         if ((settings?.Summary ?? true) && context.Environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summaryFile)
         {
             File.AppendAllText(summaryFile, JobSummary.ForPost(snapshot?.Metadata, failures, revocation), new UTF8Encoding(false));
@@ -110,9 +105,8 @@ public sealed class ActionPost(ActionContext context)
         return failures;
     }
 
-    private async Task<string> RevokeAsync(TokenSnapshot? snapshot, WorkflowLog log, CancellationToken cancellationToken)
+    private async Task<string> RevokeAsync(ActionSettings? settings, TokenSnapshot? snapshot, WorkflowLog log, CancellationToken cancellationToken)
     {
-        var settings = new ActionInputs(context.Environment).TryRead(out _);
         if (settings is null || !settings.Revoke)
         {
             return "off";

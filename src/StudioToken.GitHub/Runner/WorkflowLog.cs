@@ -16,6 +16,17 @@ public sealed class WorkflowLog(TextWriter output, Redactor redactor) : ITokenLo
 
     public void Command(string line) => Write(line);
 
+    /// <summary>Masks the <c>client-secret</c> input first thing in a step, before any other line could show it.</summary>
+    public void MaskClientSecretInput(Func<string, string?> environment)
+    {
+        if (environment("INPUT_CLIENT-SECRET")?.Trim() is { Length: > 0 } raw)
+        {
+            var secret = new Secret(raw);
+            redactor.Add(secret);
+            Command(WorkflowCommands.AddMask(secret));
+        }
+    }
+
     private void Write(string line)
     {
         lock (_gate)
