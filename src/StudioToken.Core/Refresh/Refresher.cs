@@ -43,7 +43,7 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
     private int _failures;
     private string? _lastError;
 
-    public RefreshHistory History => new(_rotations, _failures, _lastError, publisher.Generation);
+    public RefreshHistory History => new(Volatile.Read(ref _rotations), Volatile.Read(ref _failures), Volatile.Read(ref _lastError), publisher.Generation);
 
     /// <summary>Runs until a stop condition; <paramref name="current"/> is the token already published.</summary>
     public async Task<RefresherStopReason> RunAsync(AccessToken current, CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
                 }
 
                 var metadata = publisher.Publish(response.Token);
-                _rotations++;
+                Interlocked.Increment(ref _rotations);
                 consecutiveFailures = 0;
                 nextAttempt = response.Token.RefreshOn;
                 log.Information($"refreshed: generation {metadata.Generation}, expires {TokenMetadata.Rfc3339(metadata.ExpiresAt)}, next refresh in {DurationText.Format(nextAttempt - timeProvider.GetUtcNow())}");
@@ -107,16 +107,14 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
 
     private RefresherStopReason? RecordFailure(string message, TimeSpan retryIn)
     {
-        _failures++;
-        _lastError = message;
         log.Warning($"refresh failed: {message}; keeping the current token, next try in {DurationText.Format(retryIn)}");
-        if (!publisher.Writer.Exists)
-        {
-            return RefresherStopReason.DirectoryDeleted;
-        }
-
         try
         {
+            if (!publisher.Writer.Exists)
+            {
+                return RefresherStopReason.DirectoryDeleted;
+            }
+
             publisher.RecordFailure(message);
         }
         catch (IOException) when (!publisher.Writer.Exists)
@@ -126,6 +124,12 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
         catch (IOException ex)
         {
             log.Warning($"could not record the failure in token.json: {ex.Message}");
+        }
+        finally
+        {
+            // Counted after token.json holds the failure, so whoever sees the count also sees the file.
+            Volatile.Write(ref _lastError, message);
+            Interlocked.Increment(ref _failures);
         }
 
         return null;
