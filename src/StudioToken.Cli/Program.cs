@@ -8,4 +8,15 @@ if (GitHubActionEntry.IsEntryPoint(programName))
     return await GitHubActionEntry.RunAsync(programName, CancellationToken.None);
 }
 
+// The Azure Pipelines task's shim names a verb (see AzureTaskEntry).
+if (AzureTaskEntry.IsStep(args))
+{
+    return await AzureTaskEntry.RunStepAsync(args[0], CancellationToken.None);
+}
+
+if (AzureTaskEntry.IsRefresher(args))
+{
+    args = AzureTaskEntry.DetachRefresher();
+}
+
 return await CliApplication.RunAsync(args, CliContext.FromProcess());

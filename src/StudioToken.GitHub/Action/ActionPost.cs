@@ -15,8 +15,6 @@ namespace StudioToken.GitHub.Action;
 /// </summary>
 public sealed class ActionPost(ActionContext context)
 {
-    private const int RevocationAttempts = 3;
-
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var redactor = new Redactor();
@@ -34,18 +32,9 @@ public sealed class ActionPost(ActionContext context)
         var failures = await StopRefresherAsync(state, log, cancellationToken);
 
         var writer = new TokenDirectoryWriter(state.TokenDir);
-        TokenSnapshot? snapshot = null;
-        try
-        {
-            snapshot = new TokenDirectoryReader(state.TokenDir, context.TimeProvider).Read();
-            redactor.Add(snapshot.Token);
-        }
-        catch (NoValidTokenException ex)
-        {
-            log.Warning($"studio-token: {ex.Message}");
-        }
-
-        var revocation = await RevokeAsync(settings, snapshot, log, cancellationToken);
+        var snapshot = LastTokenRevocation.ReadLastToken(state.TokenDir, context.TimeProvider, redactor, log);
+        var revocation = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
+            .RevokeAsync(settings?.Revoke ?? false, settings?.RevocationUrl, settings?.Request, snapshot, cancellationToken);
 
         try
         {
@@ -103,43 +92,5 @@ public sealed class ActionPost(ActionContext context)
         }
 
         return failures;
-    }
-
-    private async Task<string> RevokeAsync(ActionSettings? settings, TokenSnapshot? snapshot, WorkflowLog log, CancellationToken cancellationToken)
-    {
-        if (settings is null || !settings.Revoke)
-        {
-            return "off";
-        }
-
-        if (settings.RevocationUrl is null)
-        {
-            return "no revocation-url";
-        }
-
-        if (snapshot is null || snapshot.RemainingAt(context.TimeProvider.GetUtcNow()) <= TimeSpan.Zero)
-        {
-            return "skipped (no unexpired token)";
-        }
-
-        using var http = context.CreateHttpClient();
-        var client = new RevocationClient(http, context.TimeProvider);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await client.RevokeAsync(settings.RevocationUrl, settings.Request, snapshot.Token, cancellationToken);
-                return "revoked";
-            }
-            catch (TokenRequestException ex) when (ex.IsTransient && attempt < RevocationAttempts)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), context.TimeProvider, cancellationToken);
-            }
-            catch (TokenRequestException ex)
-            {
-                log.Warning($"studio-token: could not revoke the last token: {ex.Message}");
-                return "failed: " + ex.Message;
-            }
-        }
     }
 }

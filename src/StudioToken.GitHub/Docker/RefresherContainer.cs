@@ -1,8 +1,7 @@
 using System.Formats.Tar;
-using System.Globalization;
 using System.Text;
 using Newtonsoft.Json.Linq;
-using StudioToken.Core.OAuth;
+using StudioToken.Core.Refresh;
 using StudioToken.Core.Storage;
 using StudioToken.GitHub.Action;
 using StudioToken.GitHub.Inputs;
@@ -24,20 +23,9 @@ public static class RefresherContainer
 
     public static async Task<string> StartAsync(DockerEngine docker, SelfContainer self, ActionSettings settings, TokenDirectoryPlacement placement, FileOwner owner, ActionContext context, CancellationToken cancellationToken)
     {
-        var request = settings.Request;
-        var env = new JArray(
-            Variable("STUDIO_TOKEN_URL", request.TokenUrl.AbsoluteUri),
-            Variable("STUDIO_CLIENT_ID", request.ClientId),
-            Variable("STUDIO_CLIENT_AUTH", request.AuthMethod.ToWireName()),
-            Variable("STUDIO_TOKEN_DIR", placement.ContainerPath!),
-            Variable("STUDIO_TOKEN_OWNER", owner.ToString()),
-            Variable("STUDIO_REFRESH_AT", settings.RefreshPolicy.RefreshAt.ToString(CultureInfo.InvariantCulture)),
-            Variable("STUDIO_MAX_LIFETIME", ((long)settings.MaxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture)),
-            Variable("STUDIO_CLIENT_SECRET_FILE", SecretsDirectory + "/client-secret"));
-        Optional(env, "STUDIO_SCOPE", request.Scope);
-        Optional(env, "STUDIO_AUDIENCE", request.Audience);
-        Optional(env, "STUDIO_RESOURCE", request.Resources.Count == 0 ? null : string.Join(' ', request.Resources.Select(r => r.AbsoluteUri)));
-        Optional(env, "STUDIO_EXTRA_PARAMS", request.ExtraParameters.Count == 0 ? null : string.Join('\n', request.ExtraParameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
+        var env = new JArray(RefresherEnvironment.For(settings.Request, placement.ContainerPath!, settings.RefreshPolicy, settings.MaxLifetime).Select(v => Variable(v.Key, v.Value)));
+        env.Add(Variable("STUDIO_TOKEN_OWNER", owner.ToString()));
+        env.Add(Variable("STUDIO_CLIENT_SECRET_FILE", SecretsDirectory + "/client-secret"));
         if (settings.GitHubToken is not null)
         {
             env.Add(Variable("STUDIO_GITHUB_TOKEN_FILE", SecretsDirectory + "/github-token"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using StudioToken.Core;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Security;
+using StudioToken.Core.Settings;
 using StudioToken.Core.Tokens;
 
 namespace StudioToken.GitHub.Inputs;
@@ -38,16 +39,17 @@ public sealed class ActionInputs(Func<string, string?> environment)
     {
         var problems = new List<InputError>();
         void Fail(string input, string message) => problems.Add(new InputError(input, message));
-
-        var tokenUrlText = Get("token-url");
-        Uri? tokenUrl = null;
-        if (tokenUrlText is null)
+        void Check(string input, string? problem)
         {
-            Fail("token-url", "is required: the token endpoint, e.g. https://studio.example.com/api/v2/oauth/token");
+            if (problem is not null)
+            {
+                Fail(input, problem);
+            }
         }
-        else if (!Uri.TryCreate(tokenUrlText, UriKind.Absolute, out tokenUrl))
+
+        if (SettingChecks.TokenUrl(Get("token-url"), out var tokenUrl) is { } tokenUrlProblem)
         {
-            Fail("token-url", $"'{tokenUrlText}' is not an absolute URL, e.g. https://studio.example.com/api/v2/oauth/token");
+            Fail("token-url", tokenUrlProblem);
         }
 
         var clientId = Get("client-id");
@@ -89,32 +91,9 @@ public sealed class ActionInputs(Func<string, string?> environment)
         var refresh = Boolean("refresh", true, Fail);
         var revoke = Boolean("revoke", true, Fail);
         var summary = Boolean("summary", true, Fail);
-
-        var refreshAt = RefreshPolicy.DefaultRefreshAt;
-        if (Get("refresh-at") is { } refreshAtText
-            && !(double.TryParse(refreshAtText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out refreshAt) && refreshAt is > 0 and < 1))
-        {
-            Fail("refresh-at", $"'{refreshAtText}' must be a fraction of the token lifetime between 0 and 1, e.g. 0.5");
-        }
-
-        var maxLifetime = TimeSpan.FromHours(6);
-        if (Get("max-lifetime") is { } maxText && !(DurationText.TryParse(maxText, out maxLifetime) && maxLifetime > TimeSpan.Zero))
-        {
-            Fail("max-lifetime", $"'{maxText}' is not a duration; write e.g. 6h, 90m or 3600s");
-        }
-
-        Uri? revocationUrl = null;
-        if (Get("revocation-url") is { } revocationText)
-        {
-            if (!(Uri.TryCreate(revocationText, UriKind.Absolute, out revocationUrl) && revocationUrl.Scheme is "https" or "http"))
-            {
-                Fail("revocation-url", $"'{revocationText}' is not an absolute http(s) URL");
-            }
-            else if (revocationUrl.Scheme == "http" && !revocationUrl.IsLoopback)
-            {
-                Fail("revocation-url", $"'{revocationText}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https://");
-            }
-        }
+        Check("refresh-at", SettingChecks.RefreshAt(Get("refresh-at"), out var refreshAt));
+        Check("max-lifetime", SettingChecks.MaxLifetime(Get("max-lifetime"), out var maxLifetime));
+        Check("revocation-url", SettingChecks.RevocationUrl(Get("revocation-url"), out var revocationUrl));
 
         var githubToken = Get("github-token") is { } gh ? new Secret(gh) : null;
 
@@ -147,18 +126,12 @@ public sealed class ActionInputs(Func<string, string?> environment)
     /// <summary>YAML 1.2 core booleans, as the Actions toolkit's getBooleanInput accepts them.</summary>
     private bool Boolean(string name, bool defaultValue, Action<string, string> fail)
     {
-        switch (Get(name))
+        if (SettingChecks.Boolean(Get(name), defaultValue, out var value) is { } problem)
         {
-            case null:
-                return defaultValue;
-            case "true" or "True" or "TRUE":
-                return true;
-            case "false" or "False" or "FALSE":
-                return false;
-            case var other:
-                fail(name, $"'{other}' is not a boolean; use true or false");
-                return defaultValue;
+            fail(name, problem);
         }
+
+        return value;
     }
 
     private static bool IsEnvironmentName(string name) =>

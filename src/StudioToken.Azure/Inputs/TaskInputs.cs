@@ -1,0 +1,155 @@
+using System.Text.RegularExpressions;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Security;
+using StudioToken.Core.Settings;
+using StudioToken.Core.Tokens;
+
+namespace StudioToken.Azure.Inputs;
+
+/// <summary>One input that is wrong, and how to fix it.</summary>
+public sealed record TaskInputError(string Input, string Message);
+
+/// <summary>The task's inputs, parsed and checked before anything is sent.</summary>
+public sealed record TaskSettings(
+    TokenRequest Request,
+    string? TokenDir,
+    bool Refresh,
+    RefreshPolicy RefreshPolicy,
+    TimeSpan MaxLifetime,
+    bool Revoke,
+    Uri? RevocationUrl);
+
+/// <summary>
+/// Reads the task's inputs as the agent passes them (<c>INPUT_</c> + the name in upper case) and the
+/// <c>studio-oauth</c> service connection they may name (<c>ENDPOINT_URL_id</c>, <c>ENDPOINT_AUTH_PARAMETER_id_USERNAME</c>
+/// and <c>_PASSWORD</c>, <c>ENDPOINT_DATA_id_SCOPE</c> and <c>_REVOCATIONURL</c>). An input given on the task wins
+/// over the connection's value. Every problem is collected, so the user fixes them in one go.
+/// </summary>
+public sealed partial class TaskInputs(Func<string, string?> environment)
+{
+    public string? Get(string name) => Trimmed(environment("INPUT_" + name.ToUpperInvariant()));
+
+    /// <summary>The client secret, from the input or the service connection, before anything else is read: to be masked first.</summary>
+    public IEnumerable<Secret> Secrets()
+    {
+        foreach (var value in new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") })
+        {
+            if (value is not null)
+            {
+                yield return new Secret(value);
+            }
+        }
+    }
+
+    public TaskSettings? TryRead(out IReadOnlyList<TaskInputError> errors)
+    {
+        var problems = new List<TaskInputError>();
+        void Check(string input, string? problem)
+        {
+            if (problem is not null)
+            {
+                problems.Add(new TaskInputError(input, problem));
+            }
+        }
+
+        var connection = Get("connectedService");
+        if (connection is not null && environment("ENDPOINT_URL_" + connection) is null)
+        {
+            Check("connectedService", $"'{connection}' is not a service connection this job can use; check its name and that the pipeline is authorized to use it");
+        }
+
+        foreach (var name in new[] { "connectedService", "tokenUrl", "clientId", "clientSecret", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
+        {
+            if (Get(name) is { } text && UnexpandedMacro().Match(text) is { Success: true } macro)
+            {
+                Check(name, $"'{macro.Value}' was not replaced: no variable {macro.Groups[1].Value} is defined for this job (a secret variable must be defined in the pipeline's variables or a variable group)");
+            }
+        }
+
+        Check("tokenUrl", SettingChecks.TokenUrl(Get("tokenUrl") ?? Endpoint("URL"), out var tokenUrl) is { } urlProblem
+            ? urlProblem + " (or choose a Studio OAuth service connection)"
+            : null);
+
+        var clientId = Get("clientId") ?? Endpoint("AUTH_PARAMETER", "USERNAME");
+        if (clientId is null)
+        {
+            Check("clientId", "is required: the OAuth client id, e.g. $(STUDIO_CLIENT_ID), or choose a Studio OAuth service connection");
+        }
+
+        var secret = Secrets().FirstOrDefault();
+        if (secret is null)
+        {
+            Check("clientSecret", "is required: pass it from a secret variable, e.g. $(STUDIO_CLIENT_SECRET), or choose a Studio OAuth service connection");
+        }
+
+        var method = ClientAuthMethod.ClientSecretBasic;
+        if (Get("clientAuth") is { } authText && !ClientAuthMethodNames.TryParse(authText, out method))
+        {
+            Check("clientAuth", $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
+        }
+
+        var resourceProblems = new List<string>();
+        var resources = ParameterText.ParseResources([Get("resource") ?? string.Empty], resourceProblems);
+        resourceProblems.ForEach(problem => Check("resource", problem));
+
+        var extraProblems = new List<string>();
+        var extra = ParameterText.ParseExtraParameters((Get("extraParams") ?? string.Empty).Split('\n'), extraProblems);
+        extraProblems.ForEach(problem => Check("extraParams", problem));
+
+        Check("refresh", SettingChecks.Boolean(Get("refresh"), true, out var refresh));
+        Check("revoke", SettingChecks.Boolean(Get("revoke"), true, out var revoke));
+        Check("refreshAt", SettingChecks.RefreshAt(Get("refreshAt"), out var refreshAt));
+        Check("maxLifetime", SettingChecks.MaxLifetime(Get("maxLifetime"), out var maxLifetime));
+        Check("revocationUrl", SettingChecks.RevocationUrl(Get("revocationUrl") ?? Endpoint("DATA", "REVOCATIONURL"), out var revocationUrl));
+
+        var tokenDir = Get("tokenDir");
+        if (tokenDir is not null && !Path.IsPathFullyQualified(tokenDir))
+        {
+            Check("tokenDir", $"'{tokenDir}' is not an absolute path; use e.g. $(Agent.TempDirectory)/studio-token");
+        }
+
+        TokenRequest? request = null;
+        if (tokenUrl is not null && clientId is not null && secret is not null)
+        {
+            request = new TokenRequest
+            {
+                TokenUrl = tokenUrl,
+                ClientId = clientId,
+                ClientSecret = secret,
+                AuthMethod = method,
+                Scope = Get("scope") ?? Endpoint("DATA", "SCOPE"),
+                Audience = Get("audience"),
+                Resources = resources,
+                ExtraParameters = extra,
+            };
+            foreach (var problem in request.Problems())
+            {
+                Check(InputName(problem.Setting), problem.Message[(problem.Setting.Length + 2)..]);
+            }
+        }
+
+        errors = problems;
+        return problems.Count == 0 && request is not null
+            ? new TaskSettings(request, tokenDir, refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl)
+            : null;
+    }
+
+    private string? Endpoint(string kind, string? key = null) =>
+        Get("connectedService") is { } id ? Trimmed(environment($"ENDPOINT_{kind}_{id}{(key is null ? string.Empty : "_" + key)}")) : null;
+
+    /// <summary>The core names settings as the CLI's flags; the task user knows them by their camelCase input names.</summary>
+    private static string InputName(string setting) => setting.TrimStart('-') switch
+    {
+        "token-url" => "tokenUrl",
+        "client-id" => "clientId",
+        "client-secret" => "clientSecret",
+        "extra-params" => "extraParams",
+        var other => other,
+    };
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The agent leaves <c>$(name)</c> as it is when no variable of that name exists.</summary>
+    [GeneratedRegex(@"^\$\(([A-Za-z0-9_.\-]+)\)$")]
+    private static partial Regex UnexpandedMacro();
+}

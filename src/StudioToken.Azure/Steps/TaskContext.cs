@@ -1,0 +1,12 @@
+using StudioToken.Azure.Refresher;
+
+namespace StudioToken.Azure.Steps;
+
+/// <summary>What the task takes from its process: environment, output, clock, network, and how it starts its refresher. Tests give their own.</summary>
+public sealed record TaskContext(Func<string, string?> Environment, TextWriter Output, TimeProvider TimeProvider, Func<HttpClient> CreateHttpClient, IRefresherLauncher Launcher)
+{
+    public Random Random { get; init; } = Random.Shared;
+
+    /// <summary>The directory holding the <c>studio-token</c> later steps call (the native binary, or the portable build's launcher).</summary>
+    public string ProgramDirectory { get; init; } = AppContext.BaseDirectory;
+}
