@@ -8,15 +8,11 @@ const path = require('path');
 
 const bin = path.join(__dirname, 'bin');
 
-/** The NativeAOT build where there is one for this agent, else the portable build on the agent's own dotnet. */
-function program() {
+/** The NativeAOT build where there is one for this agent, then the portable build on the agent's own dotnet. */
+function candidates() {
   const native = path.join(bin, `${process.platform}-${process.arch}`, process.platform === 'win32' ? 'studio-token.exe' : 'studio-token');
-  if (fs.existsSync(native)) {
-    makeExecutable(native);
-    return { file: native, args: [] };
-  }
-  const dotnet = process.env.STUDIO_TOKEN_DOTNET || 'dotnet';
-  return { file: dotnet, args: [path.join(bin, 'portable', 'studio-token.dll')], portable: true };
+  const portable = { file: process.env.STUDIO_TOKEN_DOTNET || 'dotnet', args: [path.join(bin, 'portable', 'studio-token.dll')], portable: true };
+  return fs.existsSync(native) ? [{ file: native, args: [], native: true }, portable] : [portable];
 }
 
 /** A .vsix is a zip: the agent extracts the task without the executable bit. */
@@ -36,20 +32,33 @@ function escapeData(text) {
   return String(text).replace(/%/g, '%AZP25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-/** Runs `studio-token <verb>`; a program that cannot start fails the main step and only warns in the post-job step. */
+/**
+ * Runs `studio-token <verb>`. A native build that cannot start (another libc, say) falls back to the portable one;
+ * a program that cannot start at all fails the main step and only warns in the post-job step.
+ */
 function run(verb, failOnStartError) {
-  const target = program();
-  const result = childProcess.spawnSync(target.file, [...target.args, verb], { stdio: 'inherit', windowsHide: true });
-  if (result.error) {
-    const hint = target.portable
-      ? `studio-token needs .NET 10 on this agent (${process.platform}-${process.arch}): add a UseDotNet@2 step with version 10.x before this task`
-      : `could not start ${target.file}`;
-    const level = failOnStartError ? 'error' : 'warning';
-    process.stdout.write(`##vso[task.logissue type=${level}]${escapeData(`studio-token: ${hint} (${result.error.message})`)}\n`);
-    process.exitCode = failOnStartError ? 1 : 0;
-    return;
+  const problems = [];
+  for (const target of candidates()) {
+    try {
+      if (target.native) {
+        makeExecutable(target.file);
+      }
+    } catch (err) {
+      problems.push(`${target.file}: ${err.message}`);
+      continue;
+    }
+    const result = childProcess.spawnSync(target.file, [...target.args, verb], { stdio: 'inherit', windowsHide: true });
+    if (!result.error) {
+      process.exitCode = result.status === null ? 1 : result.status;
+      return;
+    }
+    problems.push(target.portable
+      ? `the portable build needs .NET 10 on this agent (${process.platform}-${process.arch}); add a UseDotNet@2 step with version 10.x before this task (${result.error.message})`
+      : `${target.file} did not start (${result.error.message})`);
   }
-  process.exitCode = result.status === null ? 1 : result.status;
+  const level = failOnStartError ? 'error' : 'warning';
+  process.stdout.write(`##vso[task.logissue type=${level}]${escapeData(`studio-token: ${problems.join('; ')}`)}\n`);
+  process.exitCode = failOnStartError ? 1 : 0;
 }
 
 module.exports = { run };

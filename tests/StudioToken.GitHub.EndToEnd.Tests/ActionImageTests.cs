@@ -1,6 +1,7 @@
 using Newtonsoft.Json.Linq;
 using StudioToken.Core.Storage;
 using StudioToken.LocalEndpoint;
+using StudioToken.Testing;
 
 namespace StudioToken.GitHub.EndToEnd.Tests;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using StudioToken.Testing;
 
 namespace StudioToken.GitHub.EndToEnd.Tests;
 

@@ -19,13 +19,8 @@ public sealed class TaskMain(TaskContext context)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var redactor = new Redactor();
-        var log = new AgentLog(context.Output, redactor);
         var inputs = new TaskInputs(context.Environment);
-        foreach (var secret in inputs.Secrets())
-        {
-            log.RegisterSecret(secret);
-        }
+        var log = AgentLog.ForStep(context.Output, inputs);
 
         var settings = inputs.TryRead(out var errors);
         if (settings is null)
@@ -73,6 +68,7 @@ public sealed class TaskMain(TaskContext context)
         log.Command(LoggingCommands.SetVariable("STUDIO_TOKEN", token.Value.Reveal(), isSecret: true));
         log.Command(LoggingCommands.SetVariable("STUDIO_TOKEN_FILE", publisher.Writer.TokenFile));
         log.Command(LoggingCommands.SetVariable("STUDIO_TOKEN_EXPIRES_AT", TokenMetadata.Rfc3339(token.ExpiresOn)));
+        MakeLauncherExecutable();
         log.Command(LoggingCommands.PrependPath(context.ProgramDirectory));
 
         if (settings.Refresh)
@@ -92,6 +88,22 @@ public sealed class TaskMain(TaskContext context)
 
         log.Information($"studio-token: wrote {publisher.Writer.TokenFile} (expires {TokenMetadata.Rfc3339(token.ExpiresOn)}); later steps read $(STUDIO_TOKEN_FILE) or run `studio-token get`");
         return 0;
+    }
+
+    /// <summary>A .vsix is a zip: the agent extracts the portable build's <c>studio-token</c> launcher without its executable bit.</summary>
+    private void MakeLauncherExecutable()
+    {
+        var launcher = Path.Combine(context.ProgramDirectory, "studio-token");
+        if (OperatingSystem.IsWindows() || !File.Exists(launcher))
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(launcher);
+        if ((mode & UnixFileMode.UserExecute) == 0)
+        {
+            File.SetUnixFileMode(launcher, mode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
     }
 
     private string? DefaultTokenDir() =>

@@ -16,13 +16,8 @@ public sealed class TaskPost(TaskContext context)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var redactor = new Redactor();
-        var log = new AgentLog(context.Output, redactor);
         var inputs = new TaskInputs(context.Environment);
-        foreach (var secret in inputs.Secrets())
-        {
-            log.RegisterSecret(secret);
-        }
+        var log = AgentLog.ForStep(context.Output, inputs);
 
         var tokenDir = TaskState.ReadTokenDir(context.Environment);
         if (tokenDir is null)
@@ -44,7 +39,7 @@ public sealed class TaskPost(TaskContext context)
         }
 
         var history = RefresherHistory.Read(Path.Combine(tokenDir, RefresherProcess.LogFileName));
-        var snapshot = LastTokenRevocation.ReadLastToken(tokenDir, context.TimeProvider, redactor, log);
+        var snapshot = LastTokenRevocation.ReadLastToken(tokenDir, context.TimeProvider, log.Redactor, log);
         var settings = inputs.TryRead(out _);
         var revocation = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
             .RevokeAsync(settings?.Revoke ?? false, settings?.RevocationUrl, settings?.Request, snapshot, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace StudioToken.GitHub.EndToEnd.Tests;
+namespace StudioToken.Testing;
 
 /// <summary>What a process printed and how it ended, with the argv it was given (scanned for secrets too).</summary>
 public sealed record ProcessResult(int ExitCode, string Output, string Error, string CommandLine)
@@ -12,6 +12,7 @@ public sealed record ProcessResult(int ExitCode, string Output, string Error, st
 
 public static class ProcessRunner
 {
+    /// <summary>Runs a program to its end, with <paramref name="environment"/> added to the inherited environment.</summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
