@@ -49,7 +49,6 @@ internal abstract class SecretMasking
     /// <summary><c>##vso[task.setsecret]</c>, data escaped as azure-pipelines-task-lib does: <c>%</c> as <c>%AZP25</c>, CR and LF.</summary>
     private sealed class AzurePipelinesMasking : SecretMasking
     {
-        public override string CommandFor(Secret secret) =>
-            "##vso[task.setsecret]" + secret.Reveal().Replace("%", "%AZP25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+        public override string CommandFor(Secret secret) => Azure.Agent.LoggingCommands.SetSecret(secret.Reveal());
     }
 }
