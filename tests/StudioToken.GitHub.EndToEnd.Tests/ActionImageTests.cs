@@ -225,6 +225,22 @@ public sealed class ActionImageTests
         Assert.That(await RefreshersAsync(), Is.Empty);
     }
 
+    [Test]
+    public async Task A_token_dir_that_already_holds_files_is_refused_and_left_alone(CancellationToken cancellationToken)
+    {
+        var workspaceFile = Path.Combine(_runner.Workspace, "build-output.txt");
+        await File.WriteAllTextAsync(workspaceFile, "not the action's", cancellationToken);
+        var inputs = Inputs();
+        inputs["token-dir"] = _runner.Workspace;
+
+        var main = await Run("action-main", _runner.NewStep(), inputs);
+
+        Assert.That(main.ExitCode, Is.EqualTo(1), main.ToString());
+        Assert.That(main.Output, Does.Contain("::error title=studio-token: input token-dir::").And.Contain("already exists and is not empty"));
+        Assert.That(await File.ReadAllTextAsync(workspaceFile, cancellationToken), Is.EqualTo("not the action's"));
+        Assert.That(await RefreshersAsync(), Is.Empty);
+    }
+
     private Dictionary<string, string> Inputs() => new()
     {
         ["token-url"] = _endpoint.TokenUrl.AbsoluteUri,

@@ -34,7 +34,8 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
     {
         foreach (var value in new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") })
         {
-            if (value is not null)
+            // `$(NAME)` left as it is names an undefined variable: not a secret, and masking it would hide the error.
+            if (value is not null && !UnexpandedMacro().IsMatch(value))
             {
                 yield return new Secret(value);
             }
@@ -77,7 +78,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
         }
 
         var secret = Secrets().FirstOrDefault();
-        if (secret is null)
+        if (secret is null && !problems.Any(problem => problem.Input == "clientSecret"))
         {
             Check("clientSecret", "is required: pass it from a secret variable, e.g. $(STUDIO_CLIENT_SECRET), or choose a Studio OAuth service connection");
         }

@@ -40,6 +40,12 @@ public sealed class TaskMain(TaskContext context)
             return 1;
         }
 
+        if (settings.TokenDir is not null && TokenDirectoryWriter.ClaimProblem(tokenDir) is { } claimProblem)
+        {
+            log.Error($"studio-token: input tokenDir: {claimProblem}");
+            return 1;
+        }
+
         using var http = context.CreateHttpClient();
         var source = new ClientCredentialsTokenSource(new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random), settings.Request);
         TokenResponse response;

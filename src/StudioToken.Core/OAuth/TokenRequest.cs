@@ -59,7 +59,7 @@ public sealed record TokenRequest
 
         if (TokenUrl.Scheme == Uri.UriSchemeHttp && !TokenUrl.IsLoopback && !AllowInsecureHttp)
         {
-            yield return new TokenConfigurationException("token-url", $"'{TokenUrl}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https:// (or --allow-insecure-http if you really mean it)");
+            yield return new TokenConfigurationException("token-url", $"'{TokenUrl}' uses http:// to a host that is not loopback, which would send the client secret in clear; use https:// (the CLI's allow-insecure-http option permits it if you really mean it)");
         }
 
         if (!string.IsNullOrEmpty(TokenUrl.UserInfo) || !string.IsNullOrEmpty(TokenUrl.Fragment))
@@ -69,7 +69,7 @@ public sealed record TokenRequest
 
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            yield return new TokenConfigurationException("client-id", "is empty; set --client-id or STUDIO_CLIENT_ID");
+            yield return new TokenConfigurationException("client-id", "is empty; give the OAuth client id");
         }
 
         if (ContainsControlCharacter(ClientId))

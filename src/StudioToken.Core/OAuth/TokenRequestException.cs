@@ -48,10 +48,10 @@ public sealed class OAuthErrorException(TokenFailureKind kind, string error, str
     {
         var hint = error switch
         {
-            "invalid_client" => " (check the client id, the client secret and --client-auth)",
-            "invalid_scope" => " (the client is not allowed that scope; check --scope)",
+            "invalid_client" => " (check the client id, the client secret and the client authentication method)",
+            "invalid_scope" => " (the client is not allowed that scope; check the scope)",
             "unauthorized_client" => " (the client may not use the client_credentials grant; check its registration)",
-            "unsupported_grant_type" => " (the server does not offer client_credentials at this URL; check --token-url)",
+            "unsupported_grant_type" => " (the server does not offer client_credentials at this URL; check the token URL)",
             _ => string.Empty,
         };
         var text = string.IsNullOrEmpty(description) ? string.Empty : $": {description}";

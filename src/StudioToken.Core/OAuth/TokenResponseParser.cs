@@ -130,8 +130,8 @@ public static class TokenResponseParser
 
         return code switch
         {
-            400 or 401 or 403 => new TokenRequestException(TokenFailureKind.Rejected, $"token endpoint answered {code} {reason} without an OAuth error; check the client id, the client secret and --client-auth", status),
-            _ => new TokenRequestException(TokenFailureKind.BadResponse, $"token endpoint answered {code} {reason}; check --token-url", status),
+            400 or 401 or 403 => new TokenRequestException(TokenFailureKind.Rejected, $"token endpoint answered {code} {reason} without an OAuth error; check the client id, the client secret and the client authentication method", status),
+            _ => new TokenRequestException(TokenFailureKind.BadResponse, $"token endpoint answered {code} {reason}; check the token URL", status),
         };
     }
 

@@ -81,6 +81,15 @@ public sealed class TokenDirectoryWriter
     public void WriteMetadata(TokenMetadata metadata) =>
         ReplaceFile(TokenMetadata.FileName, Encoding.UTF8.GetBytes(metadata.ToJson()));
 
+    /// <summary>
+    /// Why a directory the user named cannot be the token directory, or null: the post steps delete the token
+    /// directory with everything in it, so it must be new or empty, never a workspace that holds other files.
+    /// </summary>
+    public static string? ClaimProblem(string directory) =>
+        System.IO.Directory.Exists(directory) && System.IO.Directory.EnumerateFileSystemEntries(directory).Any()
+            ? $"{directory} already exists and is not empty; name a new directory (it is deleted with its contents when the job's cleanup runs)"
+            : null;
+
     /// <summary>Deletes the directory and what is in it; missing is fine.</summary>
     public void Delete()
     {

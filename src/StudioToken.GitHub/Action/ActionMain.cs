@@ -46,6 +46,12 @@ public sealed class ActionMain(ActionContext context)
             return 1;
         }
 
+        if (settings.TokenDir is not null && TokenDirectoryWriter.ClaimProblem(placement.ContainerPath!) is { } claimProblem)
+        {
+            log.Error("studio-token: input token-dir", claimProblem.Replace(placement.ContainerPath!, placement.HostPath, StringComparison.Ordinal));
+            return 1;
+        }
+
         var owner = FileOwner.Of(context.ContainerRunnerTemp);
         using var http = context.CreateHttpClient();
         var tokenClient = new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random);

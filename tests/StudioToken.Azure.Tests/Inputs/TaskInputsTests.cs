@@ -232,7 +232,6 @@ public sealed class TaskInputsTests
     }
 
     [Test]
-    [Ignore("bug: core messages name CLI flags the task does not have: an http tokenUrl is told to use '--allow-insecure-http' (TokenRequest.Problems), a wrong secret to check '--client-auth' (OAuthErrorException)")]
     public void An_http_token_url_error_names_no_command_line_flag()
     {
         Set("tokenUrl", "http://studio.example.com/token");

@@ -184,7 +184,6 @@ public sealed class TaskPostTests
     }
 
     [Test]
-    [Ignore("bug: a tokenDir input naming an existing directory (e.g. $(Pipeline.Workspace)) is chmod 0700 by main and deleted with everything in it by post: TaskMain/TokenDirectoryWriter.Prepare accept a non-empty directory, TaskPost deletes recursively")]
     public async Task Files_that_were_in_the_tokenDir_before_the_task_survive_the_post_job_step(CancellationToken cancellationToken)
     {
         var tokenDir = _job.Scratch("workspace");

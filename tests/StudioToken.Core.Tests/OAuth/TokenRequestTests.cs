@@ -53,7 +53,7 @@ public sealed class TokenRequestTests
         Assert.Multiple(() =>
         {
             Assert.That(ex.Setting, Is.EqualTo("client-id"));
-            Assert.That(ex.Message, Is.EqualTo("client-id: is empty; set --client-id or STUDIO_CLIENT_ID"));
+            Assert.That(ex.Message, Is.EqualTo("client-id: is empty; give the OAuth client id"));
         });
     }
 

@@ -272,10 +272,10 @@ public sealed class TokenResponseParserTests
     }
 
     [TestCase("invalid_client", "check the client id")]
-    [TestCase("invalid_scope", "check --scope")]
+    [TestCase("invalid_scope", "check the scope")]
     [TestCase("invalid_grant", "")]
     [TestCase("unauthorized_client", "client_credentials grant")]
-    [TestCase("unsupported_grant_type", "check --token-url")]
+    [TestCase("unsupported_grant_type", "check the token URL")]
     public void Reports_an_RFC_6749_error_as_rejected_with_its_code_and_description(string error, string hint)
     {
         var ex = FailsWithOAuthError(HttpStatusCode.BadRequest, $$"""{"error":"{{error}}","error_description":"Nope, not you."}""");
@@ -331,7 +331,7 @@ public sealed class TokenResponseParserTests
         Assert.Multiple(() =>
         {
             Assert.That(ex.Kind, Is.EqualTo(TokenFailureKind.BadResponse));
-            Assert.That(ex.Message, Does.Contain($"answered {(int)status}").And.Contain("check --token-url"));
+            Assert.That(ex.Message, Does.Contain($"answered {(int)status}").And.Contain("check the token URL"));
         });
     }
 

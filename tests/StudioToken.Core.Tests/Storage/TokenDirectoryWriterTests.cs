@@ -30,6 +30,16 @@ public sealed class TokenDirectoryWriterTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
+    [Test]
+    public void A_new_or_empty_directory_can_be_claimed_but_one_with_files_cannot()
+    {
+        Assert.That(TokenDirectoryWriter.ClaimProblem(_directory), Is.Null, "does not exist yet");
+        Directory.CreateDirectory(_directory);
+        Assert.That(TokenDirectoryWriter.ClaimProblem(_directory), Is.Null, "empty");
+        File.WriteAllText(Path.Combine(_directory, "build-output.txt"), "someone else's");
+        Assert.That(TokenDirectoryWriter.ClaimProblem(_directory), Does.Contain("already exists and is not empty"));
+    }
+
     private static AccessToken Token(string value = "tok-1") => TestTokens.Issued(value, TestTokens.Start, TimeSpan.FromHours(1));
 
     private static TokenMetadata Metadata(AccessToken token, long generation = 1, string? lastError = null) =>
