@@ -236,7 +236,7 @@ public sealed class ActionImageTests
         var main = await Run("action-main", _runner.NewStep(), inputs);
 
         Assert.That(main.ExitCode, Is.EqualTo(1), main.ToString());
-        Assert.That(main.Output, Does.Contain("::error title=studio-token: input token-dir::").And.Contain("already exists and is not empty"));
+        Assert.That(main.Output, Does.Contain("::error title=studio-token%3A input token-dir::").And.Contain("already exists and is not empty"));
         Assert.That(await File.ReadAllTextAsync(workspaceFile, cancellationToken), Is.EqualTo("not the action's"));
         Assert.That(await RefreshersAsync(), Is.Empty);
     }
