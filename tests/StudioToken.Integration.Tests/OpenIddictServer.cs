@@ -16,7 +16,11 @@ public sealed class OpenIddictServer
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = AccessTokenLifetime });
+        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions
+        {
+            AccessTokenLifetime = AccessTokenLifetime,
+            Clients = [TestClient.DefaultBasic, TestClient.DefaultPost, .. KeyClients.All.Select(client => client.Registration)],
+        });
 
         // The first request warms the server (JIT, key material): on two shared cores it can take many seconds.
         var client = TestClient.DefaultPost;
@@ -38,6 +42,20 @@ public sealed class OpenIddictServer
             await _server.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// A private_key_jwt client's settings, the key as PEM text in <c>STUDIO_PRIVATE_KEY</c>, and the assertion
+    /// addressed and typed as OpenIddict wants it (the defaults suit most other servers, not this one).
+    /// </summary>
+    public static Dictionary<string, string> EnvironmentFor(KeyClient client) => new()
+    {
+        ["STUDIO_TOKEN_URL"] = Instance.TokenUrl.AbsoluteUri,
+        ["STUDIO_CLIENT_ID"] = client.ClientId,
+        ["STUDIO_PRIVATE_KEY"] = client.PrivateKeyPem,
+        ["STUDIO_ASSERTION_AUDIENCE"] = Instance.Issuer.AbsoluteUri,
+        ["STUDIO_ASSERTION_TYPE"] = "client-authentication+jwt",
+        ["STUDIO_SCOPE"] = TestScopes.Script,
+    };
 
     public static Dictionary<string, string> EnvironmentFor(TestClient client) => new()
     {

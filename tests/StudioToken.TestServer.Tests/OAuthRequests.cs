@@ -1,5 +1,8 @@
+using System.Buffers.Text;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using StudioToken.TestServer;
 
 namespace StudioToken.TestServer.Tests;
@@ -28,6 +31,35 @@ internal static class OAuthRequests
 
         request.Content = new FormUrlEncodedContent(form);
         return request;
+    }
+
+    // private_key_jwt (RFC 7523 §2.2) with an EC P-256 key, addressed and typed as OpenIddict 7 wants: aud = issuer,
+    // typ = client-authentication+jwt. Every call signs a new assertion.
+    public static HttpRequestMessage TokenWithAssertion(Uri tokenUrl, string clientId, ECDsa key, Uri issuer, string type = "client-authentication+jwt")
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = JsonSerializer.Serialize(new Dictionary<string, string> { ["alg"] = "ES256", ["typ"] = type });
+        var claims = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["iss"] = clientId,
+            ["sub"] = clientId,
+            ["aud"] = issuer.AbsoluteUri,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            ["iat"] = now,
+            ["exp"] = now + 60,
+        });
+        var signingInput = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header)) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims));
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return new HttpRequestMessage(HttpMethod.Post, tokenUrl)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["scope"] = TestScopes.Script,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = signingInput + "." + Base64Url.EncodeToString(signature),
+            }),
+        };
     }
 
     // Introspection and revocation authenticate the caller the same way as the token endpoint.

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using StudioToken.TestServer;
@@ -12,11 +13,17 @@ public sealed class OpenIddictTestServerTests
 
     private OpenIddictTestServer _server = null!;
     private HttpClient _http = null!;
+    private ECDsa _clientKey = null!;
 
     [OneTimeSetUp]
     public async Task Start_the_server()
     {
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = Lifetime });
+        _clientKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions
+        {
+            AccessTokenLifetime = Lifetime,
+            Clients = [TestClient.DefaultBasic, TestClient.DefaultPost, TestClient.WithPublicKeys("key-client", _clientKey.ExportSubjectPublicKeyInfoPem())],
+        });
         _http = new HttpClient();
     }
 
@@ -24,6 +31,7 @@ public sealed class OpenIddictTestServerTests
     public async Task Stop_the_server()
     {
         _http.Dispose();
+        _clientKey.Dispose();
         await _server.DisposeAsync();
     }
 
@@ -37,6 +45,7 @@ public sealed class OpenIddictTestServerTests
             Assert.That(_server.TokenUrl.AbsolutePath, Is.EqualTo("/api/v2/oauth/token"));
             Assert.That(_server.IntrospectionUrl.AbsolutePath, Is.EqualTo("/api/v2/oauth/introspect"));
             Assert.That(_server.RevocationUrl.AbsolutePath, Is.EqualTo("/api/v2/oauth/revoke"));
+            Assert.That(_server.Issuer, Is.EqualTo(_server.BaseUrl));
         }
     }
 
@@ -138,6 +147,61 @@ public sealed class OpenIddictTestServerTests
         await OAuthResponse.SendAsync(_http, rejected);
 
         Assert.That(_server.TokenRequestCount - before, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_client_registered_with_a_public_key_gets_a_token_for_an_assertion_signed_with_it()
+    {
+        using var request = OAuthRequests.TokenWithAssertion(_server.TokenUrl, "key-client", _clientKey, _server.Issuer);
+
+        var response = await OAuthResponse.SendAsync(_http, request);
+
+        AssertIsBearerToken(response);
+        Assert.That(JwtPayload(response.String("access_token")!).GetProperty("sub").GetString(), Is.EqualTo("key-client"));
+    }
+
+    [Test]
+    public async Task An_assertion_signed_with_another_key_gets_401_invalid_client()
+    {
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var request = OAuthRequests.TokenWithAssertion(_server.TokenUrl, "key-client", otherKey, _server.Issuer);
+
+        var response = await OAuthResponse.SendAsync(_http, request);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Status, Is.EqualTo(401));
+            Assert.That(response.String("error"), Is.EqualTo("invalid_client"));
+        }
+    }
+
+    // OpenIddict 7's quirks, pinned: the client's defaults (typ JWT, aud = token URL) are what it refuses.
+    [Test]
+    public async Task An_assertion_typed_JWT_gets_401_invalid_client()
+    {
+        using var request = OAuthRequests.TokenWithAssertion(_server.TokenUrl, "key-client", _clientKey, _server.Issuer, type: "JWT");
+
+        var response = await OAuthResponse.SendAsync(_http, request);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Status, Is.EqualTo(401));
+            Assert.That(response.String("error"), Is.EqualTo("invalid_client"));
+        }
+    }
+
+    [Test]
+    public async Task An_assertion_addressed_to_the_token_URL_gets_400_invalid_token()
+    {
+        using var request = OAuthRequests.TokenWithAssertion(_server.TokenUrl, "key-client", _clientKey, _server.TokenUrl);
+
+        var response = await OAuthResponse.SendAsync(_http, request);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Status, Is.EqualTo(400));
+            Assert.That(response.String("error"), Is.EqualTo("invalid_token"));
+        }
     }
 
     [Test]

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using StudioToken.TestServer;
 
 namespace StudioToken.TestServer.Tests;
@@ -41,6 +43,43 @@ public sealed class ProcessModeTests
             Assert.That(printed, Does.Not.Contain(Uri.EscapeDataString(TestClient.DefaultBasic.ClientSecret)));
             Assert.That(printed, Does.Not.Contain(TestClient.DefaultPost.ClientSecret));
             Assert.That(printed, Does.Not.Contain(token));
+        }
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    [Platform("Linux")]
+    [SupportedOSPlatform("linux")]
+    public async Task With_write_client_key_writes_an_owner_only_private_key_whose_assertions_get_tokens_for_key_client(CancellationToken ct)
+    {
+        var directory = Directory.CreateTempSubdirectory("studio-token-server-");
+        var keyFile = Path.Combine(directory.FullName, "client-key.pem");
+        using var server = StartServerProcess("--write-client-key", keyFile, "--lifetime", "120");
+        var stderr = server.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            var line = await server.StandardOutput.ReadLineAsync(ct);
+            Assert.That(line, Does.StartWith("listening "));
+            var tokenUrl = new Uri(line!["listening ".Length..]);
+            using var key = ECDsa.Create();
+            key.ImportFromPem(await File.ReadAllTextAsync(keyFile, ct));
+            using var http = new HttpClient();
+            using var request = OAuthRequests.TokenWithAssertion(tokenUrl, "key-client", key, new Uri(tokenUrl, "/"));
+
+            var response = await OAuthResponse.SendAsync(http, request);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(File.GetUnixFileMode(keyFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+                Assert.That(response.Status, Is.EqualTo(200));
+            }
+        }
+        finally
+        {
+            await SendSigtermAsync(server, ct);
+            await server.WaitForExitAsync(ct);
+            await stderr;
+            directory.Delete(recursive: true);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace StudioToken.TestServer;
 
-/// <summary>How a test client presents its secret; the server accepts both, this only tells tests which to use.</summary>
+/// <summary>How a test client authenticates; the server accepts both secret styles, this only tells tests which to use.</summary>
 public enum ClientAuthStyle
 {
     /// <summary>client_secret_basic: form-encoded id and secret, base64 in the Authorization header.</summary>
@@ -8,4 +8,7 @@ public enum ClientAuthStyle
 
     /// <summary>client_secret_post: client_id and client_secret in the form body.</summary>
     Post,
+
+    /// <summary>private_key_jwt: a signed client assertion (RFC 7523 §2.2), checked against the client's public keys.</summary>
+    PrivateKeyJwt,
 }

@@ -27,6 +27,12 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
     /// <summary>The server root, <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>
+    /// The issuer OpenIddict names itself (none is set, so it is the base URL requests arrive at): the <c>aud</c> it
+    /// wants in client assertions, where it refuses the token endpoint URL.
+    /// </summary>
+    public Uri Issuer => BaseUrl;
+
     /// <summary>The token endpoint.</summary>
     public Uri TokenUrl => new(BaseUrl, TokenPath);
 

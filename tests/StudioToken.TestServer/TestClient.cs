@@ -11,7 +11,17 @@ public sealed record TestClient(string ClientId, string ClientSecret, ClientAuth
     public static TestClient DefaultPost { get; } =
         new("post-client", "post-secret-2", ClientAuthStyle.Post, [TestScopes.Script]);
 
+    /// <summary>
+    /// Public keys (PEM, <c>PUBLIC KEY</c> or a private key whose public half is taken) the client signs its
+    /// assertions with; they become the application's JSON Web Key Set. Empty for clients with a secret.
+    /// </summary>
+    public IReadOnlyList<string> PublicKeys { get; init; } = [];
+
+    /// <summary>A private_key_jwt client with no secret at all: only an assertion signed with one of <paramref name="publicKeys"/> gets it in.</summary>
+    public static TestClient WithPublicKeys(string clientId, params string[] publicKeys) =>
+        new(clientId, string.Empty, ClientAuthStyle.PrivateKeyJwt, [TestScopes.Script]) { PublicKeys = publicKeys };
+
     // Records print every property; a secret must never reach test output or logs.
     public override string ToString() =>
-        $"TestClient {{ ClientId = {ClientId}, ClientSecret = ***, Auth = {Auth}, Scopes = [{string.Join(' ', Scopes)}] }}";
+        $"TestClient {{ ClientId = {ClientId}, ClientSecret = ***, Auth = {Auth}, Scopes = [{string.Join(' ', Scopes)}], PublicKeys = {PublicKeys.Count} }}";
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -15,16 +17,27 @@ internal static class TestClientRegistration
         }
     }
 
-    // Auth style is not restricted per application: tests pick the style, the server accepts either.
+    // Auth style is not restricted per application: tests pick the style, the server accepts either secret style.
+    // A client with public keys and no secret can only authenticate with an assertion (OpenIddict enables
+    // private_key_jwt for every application that has a JSON Web Key Set).
     private static OpenIddictApplicationDescriptor Describe(TestClient client)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret,
+            ClientSecret = client.ClientSecret.Length == 0 ? null : client.ClientSecret,
             ClientType = ClientTypes.Confidential,
             DisplayName = client.ClientId,
         };
+        if (client.PublicKeys.Count > 0)
+        {
+            descriptor.JsonWebKeySet = new JsonWebKeySet();
+            foreach (var pem in client.PublicKeys)
+            {
+                descriptor.JsonWebKeySet.Keys.Add(PublicJsonWebKey(pem));
+            }
+        }
+
         descriptor.Permissions.UnionWith(
         [
             Permissions.Endpoints.Token,
@@ -34,5 +47,40 @@ internal static class TestClientRegistration
         ]);
         descriptor.Permissions.UnionWith(client.Scopes.Select(scope => Permissions.Prefixes.Scope + scope));
         return descriptor;
+    }
+
+    // Only the public half goes into the key set, whatever PEM the test hands in.
+    private static JsonWebKey PublicJsonWebKey(string pem)
+    {
+        using var rsa = RSA.Create();
+        if (TryImport(rsa, pem))
+        {
+            return Usable(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))));
+        }
+
+        using var ec = ECDsa.Create();
+        ec.ImportFromPem(pem);
+        using var publicEc = ECDsa.Create(ec.ExportParameters(false));
+        return Usable(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(publicEc)));
+    }
+
+    private static JsonWebKey Usable(JsonWebKey key)
+    {
+        key.Use = JsonWebKeyUseNames.Sig;
+        return key;
+    }
+
+    // RSA's PEM import refuses an EC key with either exception, depending on the PEM label.
+    private static bool TryImport(RSA rsa, string pem)
+    {
+        try
+        {
+            rsa.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            return false;
+        }
     }
 }

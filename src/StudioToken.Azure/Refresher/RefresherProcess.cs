@@ -51,7 +51,7 @@ public sealed class RefresherProcess(TimeProvider timeProvider) : IRefresherLaun
         start.Environment[LogVariable] = Path.Combine(tokenDir, LogFileName);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the refresher did not start");
-        process.StandardInput.WriteLine(settings.Request.ClientSecret.Reveal());
+        process.StandardInput.WriteLine((settings.Request.ClientSecret ?? throw new InvalidOperationException("the task's inputs always carry a client secret")).Reveal());
         process.StandardInput.Close();
         return new RefresherHandle(process.Id, process.StartTime.ToUniversalTime());
     }

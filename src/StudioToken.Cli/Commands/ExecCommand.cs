@@ -22,24 +22,29 @@ internal static class ExecCommand
     {
         var client = new ClientOptions();
         var directory = new DirectoryOptions();
+        var revocation = new RevocationOptions();
         var commandLine = new Argument<string[]>("command") { Description = "The command to run, after --", Arity = ArgumentArity.OneOrMore };
         var command = new Command("exec", "Run a command with STUDIO_TOKEN and STUDIO_TOKEN_FILE set, refreshing while it runs");
         client.AddTo(command);
         directory.AddTo(command, withRefresh: true);
+        revocation.AddTo(command);
         command.Arguments.Add(commandLine);
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
         {
             var reader = new OptionReader(parseResult, context);
             var arguments = parseResult.GetValue(commandLine) ?? [];
-            var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
-            var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
+            var refresherOptions = directory.ReadRefresherOptions(reader, client.ReadRetryPolicy(reader));
             var givenDir = directory.ReadTokenDir(reader);
             var tokenDir = givenDir ?? Path.Combine(Path.GetTempPath(), $"studio-token-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}");
             var writer = new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader));
+            var revoke = revocation.ReadRevoke(reader);
+            var givenRevocationUrl = revocation.ReadRevocationUrl(reader, reader.Flag(client.AllowInsecureHttp, "STUDIO_ALLOW_INSECURE_HTTP"));
             var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
 
+            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
+            var lastToken = token;
             var publisher = new TokenPublisher(writer, pipeline.Request.TokenUrl, context.TimeProvider)
             {
                 // The child's output goes to the runner too: each new token is masked before the child can read it.
@@ -47,6 +52,7 @@ internal static class ExecCommand
                 {
                     redactor.Add(next.Value);
                     masking.Register(next.Value, context.Error);
+                    lastToken = next;
                 },
             };
             try
@@ -57,6 +63,8 @@ internal static class ExecCommand
             }
             finally
             {
+                // After the refresher has stopped, so no newer token can follow; whatever happened to the command.
+                await RevokeAsync(revoke, givenRevocationUrl ?? pipeline.Metadata?.RevocationEndpoint, pipeline.Request, lastToken, log);
                 if (givenDir is null)
                 {
                     writer.Delete();
@@ -73,8 +81,9 @@ internal static class ExecCommand
                 start.ArgumentList.Add(argument);
             }
 
-            // The child gets the token, never the client secret.
+            // The child gets the token, never the client secret or private key.
             start.Environment.Remove("STUDIO_CLIENT_SECRET");
+            start.Environment.Remove("STUDIO_PRIVATE_KEY");
             start.Environment["STUDIO_TOKEN"] = token.Value.Reveal();
             start.Environment["STUDIO_TOKEN_FILE"] = writer.TokenFile;
 
@@ -101,6 +110,18 @@ internal static class ExecCommand
                 await stopRefresher.CancelAsync();
                 await refreshing;
                 return child.ExitCode;
+            }
+        }
+
+        // Not cancellable by a stop signal: it comes after the command ended, and the signal's grace period bounds it.
+        // A failure is LastTokenRevocation's warning, never exec's exit code (that is the command's).
+        async Task RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest request, AccessToken token, ConsoleLog log)
+        {
+            var outcome = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
+                .RevokeAsync(revoke, revocationUrl, request, token, CancellationToken.None);
+            if (outcome == LastTokenRevocation.Revoked)
+            {
+                log.Information($"revoked the last token at {revocationUrl}");
             }
         }
     }

@@ -27,7 +27,6 @@ internal static class FetchCommand
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
         {
             var reader = new OptionReader(parseResult, context);
-            var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
             var tokenDir = directory.ReadTokenDir(reader);
             var owner = directory.ReadOwner(reader);
             var mode = parseResult.GetValue(output)?.ToLowerInvariant() ?? (tokenDir is null ? "raw" : "none");
@@ -36,6 +35,7 @@ internal static class FetchCommand
                 throw new TokenConfigurationException(output.Name, $"'{mode}' is not raw, json or none");
             }
 
+            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
             var withToken = mode == "raw" || (mode == "json" && parseResult.GetValue(includeToken));
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
 

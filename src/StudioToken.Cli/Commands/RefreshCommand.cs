@@ -32,10 +32,16 @@ internal static class RefreshCommand
         var reader = new OptionReader(parseResult, context);
         var tokenDir = directory.ReadTokenDir(reader)
             ?? throw new TokenConfigurationException(directory.TokenDir.Name, "is required; pass --token-dir DIR or set STUDIO_TOKEN_DIR");
-        var pipeline = TokenPipeline.Create(reader, parseResult, client, directory, redactor, log);
-        var refresherOptions = directory.ReadRefresherOptions(reader, pipeline.Retry);
+        var refresherOptions = directory.ReadRefresherOptions(reader, client.ReadRetryPolicy(reader));
+        var owner = directory.ReadOwner(reader);
+        var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
+        if (pipeline.Metadata is { } discovered)
+        {
+            log.Information($"discovered token endpoint {pipeline.Request.TokenUrl} ({pipeline.Request.AuthMethod.ToWireName()}) from {discovered.DocumentUrl}");
+        }
+
         var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
-        var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, directory.ReadOwner(reader)), pipeline.Request.TokenUrl, context.TimeProvider)
+        var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir, owner), pipeline.Request.TokenUrl, context.TimeProvider)
         {
             // Run as a step (not in the background), its standard error is the step's: each new token gets masked.
             BeforePublish = next =>

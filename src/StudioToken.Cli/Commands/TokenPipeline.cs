@@ -8,20 +8,43 @@ using StudioToken.Core.Tokens;
 
 namespace StudioToken.Cli.Commands;
 
-/// <summary>The pieces every token-getting command composes: request, source, retry and refresh policies.</summary>
-internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, TokenAcquirer Acquirer, RetryPolicy Retry, RefreshPolicy RefreshPolicy)
+/// <summary>
+/// The pieces every token-getting command composes: request, source, retry and refresh policies, and with
+/// <c>--issuer</c> the server's metadata (where the token URL, the revocation endpoint and the auth method came from).
+/// </summary>
+internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, TokenAcquirer Acquirer, RetryPolicy Retry, RefreshPolicy RefreshPolicy, ServerMetadata? Metadata)
 {
-    public static TokenPipeline Create(OptionReader reader, ParseResult parseResult, ClientOptions client, DirectoryOptions directory, Redactor redactor, ConsoleLog log)
+    /// <summary>Checks every setting first (exit 1, nothing sent), then discovers the endpoints when an issuer is given.</summary>
+    public static async Task<TokenPipeline> CreateAsync(OptionReader reader, ParseResult parseResult, ClientOptions client, DirectoryOptions directory, Redactor redactor, ConsoleLog log, CancellationToken cancellationToken)
     {
         var context = reader.Context;
         var request = client.ReadRequest(reader, parseResult, redactor);
+        var issuer = client.ReadIssuer(reader);
         var refreshPolicy = directory.ReadRefreshPolicy(reader);
         refreshPolicy.Validate();
         var retry = client.ReadRetryPolicy(reader);
-        var tokenClient = new TokenClient(context.CreateHttpClient(), context.TimeProvider, refreshPolicy, context.Random);
+        var http = context.CreateHttpClient();
+
+        ServerMetadata? metadata = null;
+        if (issuer is not null)
+        {
+            metadata = await new MetadataDiscovery(http, context.TimeProvider, retry, context.Random, log)
+                .DiscoverAsync(issuer, request.AllowInsecureHttp, request.RequestTimeout, cancellationToken);
+
+            // --token-url wins over the discovered endpoint (a gateway in front of the server, say); the metadata still
+            // says how to authenticate and where to revoke.
+            request = request with
+            {
+                TokenUrl = client.ReadTokenUrl(reader) ?? metadata.TokenEndpoint,
+                AuthMethod = ClientAuthMethodChoice.Choose(metadata.TokenEndpointAuthMethods, client.ReadAuthMethod(reader), ClientAuthMethodChoice.UsableWith(request), issuer),
+            };
+            request.Validate();
+        }
+
+        var tokenClient = new TokenClient(http, context.TimeProvider, refreshPolicy, context.Random);
         var source = new ClientCredentialsTokenSource(tokenClient, request);
         var acquirer = new TokenAcquirer(source, retry, context.TimeProvider, context.Random, log);
-        return new TokenPipeline(request, source, acquirer, retry, refreshPolicy);
+        return new TokenPipeline(request, source, acquirer, retry, refreshPolicy, metadata);
     }
 
     /// <summary>Gets the first token, reporting the response's warnings.</summary>

@@ -10,9 +10,11 @@ internal sealed class ClientOptions
 {
     public Option<string> TokenUrl { get; } = new("--token-url") { Description = "Token endpoint URL [env: STUDIO_TOKEN_URL]" };
 
+    public Option<string> Issuer { get; } = new("--issuer") { Description = "Issuer URL: discover the token and revocation endpoints and the client-auth methods from its metadata (RFC 8414, OpenID); --token-url wins over the discovered one [env: STUDIO_ISSUER]" };
+
     public Option<string> ClientId { get; } = new("--client-id") { Description = "OAuth client id [env: STUDIO_CLIENT_ID]" };
 
-    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic (default) or client_secret_post [env: STUDIO_CLIENT_AUTH]" };
+    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic (default), client_secret_post or private_key_jwt (default when a private key is given) [env: STUDIO_CLIENT_AUTH]" };
 
     public Option<string> ClientSecretFile { get; } = new("--client-secret-file") { Description = "Read the client secret from this file (else STUDIO_CLIENT_SECRET) [env: STUDIO_CLIENT_SECRET_FILE]" };
 
@@ -20,6 +22,17 @@ internal sealed class ClientOptions
 
     /// <summary>Exists only to refuse a secret on the command line without echoing it, as a parse error would.</summary>
     public Option<string> ClientSecretOnCommandLine { get; } = new("--client-secret") { Hidden = true };
+
+    public Option<string> PrivateKeyFile { get; } = new("--private-key-file") { Description = "private_key_jwt: read the client's private key (PEM: PKCS#8, RSA or EC) from this file (else STUDIO_PRIVATE_KEY) [env: STUDIO_PRIVATE_KEY_FILE]" };
+
+    /// <summary>Exists only to refuse a key on the command line without echoing it, as a parse error would.</summary>
+    public Option<string> PrivateKeyOnCommandLine { get; } = new("--private-key") { Hidden = true };
+
+    public Option<string> KeyId { get; } = new("--key-id") { Description = "private_key_jwt: kid header naming the key at the server [env: STUDIO_KEY_ID]" };
+
+    public Option<string> AssertionAudience { get; } = new("--assertion-audience") { Description = "private_key_jwt: aud of the assertion (default: the token URL; OpenIddict wants its issuer) [env: STUDIO_ASSERTION_AUDIENCE]" };
+
+    public Option<string> AssertionType { get; } = new("--assertion-type") { Description = "private_key_jwt: typ header of the assertion (default JWT; OpenIddict wants client-authentication+jwt) [env: STUDIO_ASSERTION_TYPE]" };
 
     public Option<string> Scope { get; } = new("--scope") { Description = "Space-separated scopes, e.g. studio:script [env: STUDIO_SCOPE]" };
 
@@ -39,13 +52,17 @@ internal sealed class ClientOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { TokenUrl, ClientId, ClientAuth, ClientSecretFile, ClientSecretStdin, ClientSecretOnCommandLine, Scope, Audience, Resource, ExtraParams, AllowInsecureHttp, Timeout, AssumedLifetime, MaxAttempts })
+        foreach (var option in new Option[] { TokenUrl, Issuer, ClientId, ClientAuth, ClientSecretFile, ClientSecretStdin, ClientSecretOnCommandLine, PrivateKeyFile, PrivateKeyOnCommandLine, KeyId, AssertionAudience, AssertionType, Scope, Audience, Resource, ExtraParams, AllowInsecureHttp, Timeout, AssumedLifetime, MaxAttempts })
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>Builds the request; the secret it reads is added to <paramref name="redactor"/> before anything can print it.</summary>
+    /// <summary>
+    /// Builds the request; the secret or key it reads is added to <paramref name="redactor"/> before anything can print
+    /// it. Without <c>--client-auth</c> a private key, when given, means private_key_jwt (a client secret given as well
+    /// is then read only for discovery to fall back on); otherwise client_secret_basic.
+    /// </summary>
     public TokenRequest ReadRequest(OptionReader reader, ParseResult parseResult, Redactor redactor)
     {
         if (parseResult.GetResult(ClientSecretOnCommandLine) is not null)
@@ -53,27 +70,35 @@ internal sealed class ClientOptions
             throw new TokenConfigurationException("--client-secret", "a secret on the command line shows in process lists and shell history; set STUDIO_CLIENT_SECRET, or use --client-secret-file or --client-secret-stdin");
         }
 
-        var secret = ReadSecret(reader, parseResult);
+        if (parseResult.GetResult(PrivateKeyOnCommandLine) is not null)
+        {
+            throw new TokenConfigurationException("--private-key", "a key on the command line shows in process lists and shell history; set STUDIO_PRIVATE_KEY (the PEM text) or use --private-key-file");
+        }
+
+        var chosenMethod = ReadAuthMethod(reader);
+        var key = chosenMethod is null or ClientAuthMethod.PrivateKeyJwt ? ReadPrivateKey(reader, parseResult, redactor) : null;
+        if (chosenMethod == ClientAuthMethod.PrivateKeyJwt && key is null)
+        {
+            throw new TokenConfigurationException("private-key", "private_key_jwt needs the client's private key; set STUDIO_PRIVATE_KEY (the PEM text) or use --private-key-file");
+        }
+
+        var secret = chosenMethod == ClientAuthMethod.PrivateKeyJwt || (key is not null && !SecretGiven(reader, parseResult))
+            ? null
+            : ReadSecret(reader, parseResult);
         redactor.Add(secret);
 
-        var tokenUrlText = reader.Required(TokenUrl, "STUDIO_TOKEN_URL", "https://studio.example.com/api/v2/oauth/token");
-        if (!Uri.TryCreate(tokenUrlText, UriKind.Absolute, out var tokenUrl))
-        {
-            throw new TokenConfigurationException(TokenUrl.Name, $"'{tokenUrlText}' is not an absolute URL, e.g. https://studio.example.com/api/v2/oauth/token");
-        }
-
-        var authText = reader.String(ClientAuth, "STUDIO_CLIENT_AUTH");
-        var method = ClientAuthMethod.ClientSecretBasic;
-        if (authText is not null && !ClientAuthMethodNames.TryParse(authText, out method))
-        {
-            throw new TokenConfigurationException(ClientAuth.Name, $"'{authText}' is not supported; use client_secret_basic or client_secret_post");
-        }
+        // With --issuer alone the issuer stands in for the token URL until discovery names the token endpoint
+        // (TokenPipeline), so that every setting is checked before anything is sent.
+        var tokenUrl = ReadTokenUrl(reader) ?? ReadIssuer(reader)
+            ?? throw new TokenConfigurationException(TokenUrl.Name, "is required; pass --token-url https://studio.example.com/api/v2/oauth/token (or --issuer https://id.example.com to discover it), or set STUDIO_TOKEN_URL or STUDIO_ISSUER");
+        var method = chosenMethod ?? (key is null ? ClientAuthMethod.ClientSecretBasic : ClientAuthMethod.PrivateKeyJwt);
 
         var request = new TokenRequest
         {
             TokenUrl = tokenUrl,
             ClientId = reader.Required(ClientId, "STUDIO_CLIENT_ID", "my-client"),
             ClientSecret = secret,
+            ClientAssertionKey = key,
             AuthMethod = method,
             Scope = reader.String(Scope, "STUDIO_SCOPE"),
             Audience = reader.String(Audience, "STUDIO_AUDIENCE"),
@@ -90,6 +115,52 @@ internal sealed class ClientOptions
         };
         request.Validate();
         return request;
+    }
+
+    public Uri? ReadTokenUrl(OptionReader reader)
+    {
+        var text = reader.String(TokenUrl, "STUDIO_TOKEN_URL");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var tokenUrl)
+            ? tokenUrl
+            : throw new TokenConfigurationException(TokenUrl.Name, $"'{text}' is not an absolute URL, e.g. https://studio.example.com/api/v2/oauth/token");
+    }
+
+    /// <summary>The issuer whose metadata names the endpoints, held to the token URL's rules; null without <c>--issuer</c>.</summary>
+    public Uri? ReadIssuer(OptionReader reader)
+    {
+        var text = reader.String(Issuer, "STUDIO_ISSUER");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var issuer))
+        {
+            throw new TokenConfigurationException(Issuer.Name, $"'{text}' is not an absolute URL, e.g. https://id.example.com");
+        }
+
+        return MetadataDiscovery.IssuerProblem(issuer, reader.Flag(AllowInsecureHttp, "STUDIO_ALLOW_INSECURE_HTTP")) is { } problem
+            ? throw new TokenConfigurationException(Issuer.Name, $"'{text}' {problem}")
+            : issuer;
+    }
+
+    /// <summary>The method the user chose; null when they did not (discovery then picks one, else client_secret_basic).</summary>
+    public ClientAuthMethod? ReadAuthMethod(OptionReader reader)
+    {
+        var authText = reader.String(ClientAuth, "STUDIO_CLIENT_AUTH");
+        if (authText is null)
+        {
+            return null;
+        }
+
+        return ClientAuthMethodNames.TryParse(authText, out var method)
+            ? method
+            : throw new TokenConfigurationException(ClientAuth.Name, $"'{authText}' is not supported; use client_secret_basic, client_secret_post or private_key_jwt");
     }
 
     public RetryPolicy ReadRetryPolicy(OptionReader reader) =>
@@ -136,10 +207,77 @@ internal sealed class ClientOptions
         {
             throw new TokenConfigurationException("client-secret", fromStdin || file is not null
                 ? $"{source} is empty; put the client secret there"
-                : "no client secret; set STUDIO_CLIENT_SECRET, or use --client-secret-file or --client-secret-stdin");
+                : "no client secret; set STUDIO_CLIENT_SECRET, or use --client-secret-file or --client-secret-stdin (or, for private_key_jwt, STUDIO_PRIVATE_KEY or --private-key-file)");
         }
 
         return new Secret(text);
+    }
+
+    private bool SecretGiven(OptionReader reader, ParseResult parseResult) =>
+        reader.String(ClientSecretFile, "STUDIO_CLIENT_SECRET_FILE") is not null
+        || parseResult.GetValue(ClientSecretStdin)
+        || !string.IsNullOrEmpty(reader.Context.GetEnvironmentVariable("STUDIO_CLIENT_SECRET"));
+
+    /// <summary>
+    /// The private key from <c>--private-key-file</c> (or <c>STUDIO_PRIVATE_KEY_FILE</c>), else the PEM text in
+    /// <c>STUDIO_PRIVATE_KEY</c>; null when neither is given. Checked here, so a bad key is named by where it came from.
+    /// </summary>
+    private ClientAssertionKey? ReadPrivateKey(OptionReader reader, ParseResult parseResult, Redactor redactor)
+    {
+        // A PEM is a few kilobytes; a bigger file is the wrong file, and is not read whole into memory.
+        const long maxKeyFileBytes = 64 * 1024;
+        string? text;
+        string setting;
+        string where;
+        var file = reader.String(PrivateKeyFile, "STUDIO_PRIVATE_KEY_FILE");
+        if (file is not null)
+        {
+            try
+            {
+                text = new FileInfo(file).Length > maxKeyFileBytes
+                    ? throw new TokenConfigurationException(PrivateKeyFile.Name, $"{file} is over {maxKeyFileBytes / 1024} KiB, too big for a PEM private key; check the path")
+                    : File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new TokenConfigurationException(PrivateKeyFile.Name, $"cannot read {file}: {ex.Message}");
+            }
+
+            (setting, where) = (PrivateKeyFile.Name, file + " ");
+        }
+        else
+        {
+            text = reader.Context.GetEnvironmentVariable("STUDIO_PRIVATE_KEY");
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            // Some CI variable stores keep a pasted PEM on one line with literal "\n" escapes.
+            if (!text.Contains('\n', StringComparison.Ordinal))
+            {
+                text = text.Replace("\\n", "\n", StringComparison.Ordinal);
+            }
+
+            (setting, where) = ("STUDIO_PRIVATE_KEY", string.Empty);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new TokenConfigurationException(setting, $"{where}is empty; put the client's private key (PEM) there");
+        }
+
+        var pem = new Secret(text);
+        redactor.Add(pem);
+        var key = new ClientAssertionKey(pem)
+        {
+            KeyId = reader.String(KeyId, "STUDIO_KEY_ID"),
+            Audience = reader.String(AssertionAudience, "STUDIO_ASSERTION_AUDIENCE"),
+            Type = reader.String(AssertionType, "STUDIO_ASSERTION_TYPE") ?? ClientAssertionKey.DefaultType,
+        };
+        return key.KeyProblem() is { } problem
+            ? throw new TokenConfigurationException(setting, where + problem)
+            : key;
     }
 
     private List<Uri> ReadResources(OptionReader reader, ParseResult parseResult)

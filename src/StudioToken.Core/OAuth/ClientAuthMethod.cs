@@ -8,6 +8,9 @@ public enum ClientAuthMethod
 
     /// <summary><c>client_id</c> and <c>client_secret</c> in the request body.</summary>
     ClientSecretPost,
+
+    /// <summary>A short-lived JWT signed with the client's private key (RFC 7523 §2.2, OpenID Connect Core §9); no secret is sent.</summary>
+    PrivateKeyJwt,
 }
 
 /// <summary>The wire names of <see cref="ClientAuthMethod"/>, as used in inputs and discovery documents.</summary>
@@ -15,6 +18,7 @@ public static class ClientAuthMethodNames
 {
     public const string ClientSecretBasic = "client_secret_basic";
     public const string ClientSecretPost = "client_secret_post";
+    public const string PrivateKeyJwt = "private_key_jwt";
 
     public static bool TryParse(string? text, out ClientAuthMethod method)
     {
@@ -26,6 +30,9 @@ public static class ClientAuthMethodNames
             case ClientSecretPost:
                 method = ClientAuthMethod.ClientSecretPost;
                 return true;
+            case PrivateKeyJwt:
+                method = ClientAuthMethod.PrivateKeyJwt;
+                return true;
             default:
                 method = default;
                 return false;
@@ -35,6 +42,7 @@ public static class ClientAuthMethodNames
     public static string ToWireName(this ClientAuthMethod method) => method switch
     {
         ClientAuthMethod.ClientSecretPost => ClientSecretPost,
+        ClientAuthMethod.PrivateKeyJwt => PrivateKeyJwt,
         _ => ClientSecretBasic,
     };
 }

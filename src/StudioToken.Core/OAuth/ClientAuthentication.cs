@@ -4,24 +4,43 @@ using System.Text;
 
 namespace StudioToken.Core.OAuth;
 
-/// <summary>Client authentication (RFC 6749 §2.3.1) for every request to the server: token and revocation alike.</summary>
+/// <summary>Client authentication (RFC 6749 §2.3.1, RFC 7523 §2.2) for every request to the server: token and revocation alike.</summary>
 internal static class ClientAuthentication
 {
-    public static void Apply(TokenRequest client, HttpRequestMessage message, List<KeyValuePair<string, string>> form)
+    /// <summary>
+    /// Adds the client's credentials to <paramref name="message"/> or <paramref name="form"/> and returns the secret
+    /// value that went on the wire (the client secret, or the signed assertion), so a server's echo of it can be redacted.
+    /// </summary>
+    /// <param name="now">When the request is made: an assertion is issued then.</param>
+    public static string Apply(TokenRequest client, HttpRequestMessage message, List<KeyValuePair<string, string>> form, DateTimeOffset now)
     {
-        if (client.AuthMethod == ClientAuthMethod.ClientSecretBasic)
+        switch (client.AuthMethod)
         {
-            // Id and secret are form-urlencoded before they are joined and base64-encoded.
-            var pair = $"{FormEncode(client.ClientId)}:{FormEncode(client.ClientSecret.Reveal())}";
-            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        }
-        else
-        {
-            form.Add(new("client_id", client.ClientId));
-            form.Add(new("client_secret", client.ClientSecret.Reveal()));
+            case ClientAuthMethod.PrivateKeyJwt:
+                // client_id is optional with an assertion (RFC 7521 §4.2) but harmless, and some servers look the client up by it.
+                var assertion = ClientAssertion.Create(client, now);
+                form.Add(new("client_id", client.ClientId));
+                form.Add(new("client_assertion_type", ClientAssertion.JwtBearerType));
+                form.Add(new("client_assertion", assertion));
+                return assertion;
+            case ClientAuthMethod.ClientSecretPost:
+                var posted = Secret(client);
+                form.Add(new("client_id", client.ClientId));
+                form.Add(new("client_secret", posted));
+                return posted;
+            default:
+                // Id and secret are form-urlencoded before they are joined and base64-encoded.
+                var secret = Secret(client);
+                var pair = $"{FormEncode(client.ClientId)}:{FormEncode(secret)}";
+                message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+                return secret;
         }
     }
 
     /// <summary>application/x-www-form-urlencoded, as RFC 6749 Appendix B asks: UTF-8, space as '+'.</summary>
     public static string FormEncode(string value) => WebUtility.UrlEncode(value);
+
+    private static string Secret(TokenRequest client) =>
+        client.ClientSecret?.Reveal()
+        ?? throw new TokenConfigurationException("client-secret", $"is required for {client.AuthMethod.ToWireName()}; give the client secret");
 }

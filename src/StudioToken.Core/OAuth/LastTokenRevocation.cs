@@ -1,5 +1,6 @@
 using StudioToken.Core.Security;
 using StudioToken.Core.Storage;
+using StudioToken.Core.Tokens;
 
 namespace StudioToken.Core.OAuth;
 
@@ -12,7 +13,17 @@ public sealed class LastTokenRevocation(Func<HttpClient> createHttpClient, TimeP
 {
     public const int Attempts = 3;
 
-    public async Task<string> RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest? client, TokenSnapshot? snapshot, CancellationToken cancellationToken)
+    /// <summary>The outcome when the server accepted the revocation.</summary>
+    public const string Revoked = "revoked";
+
+    public Task<string> RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest? client, TokenSnapshot? snapshot, CancellationToken cancellationToken) =>
+        RevokeAsync(revoke, revocationUrl, client, snapshot?.Token, snapshot?.Metadata.ExpiresAt, cancellationToken);
+
+    /// <summary>The same for a token held in memory (<c>exec</c>'s last one), which outlives a deleted directory.</summary>
+    public Task<string> RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest? client, AccessToken? token, CancellationToken cancellationToken) =>
+        RevokeAsync(revoke, revocationUrl, client, token?.Value, token?.ExpiresOn, cancellationToken);
+
+    private async Task<string> RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest? client, Secret? token, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         if (!revoke || client is null)
         {
@@ -24,7 +35,7 @@ public sealed class LastTokenRevocation(Func<HttpClient> createHttpClient, TimeP
             return "no revocation endpoint";
         }
 
-        if (snapshot is null || snapshot.RemainingAt(timeProvider.GetUtcNow()) <= TimeSpan.Zero)
+        if (token is null || expiresAt <= timeProvider.GetUtcNow())
         {
             return "skipped (no unexpired token)";
         }
@@ -35,8 +46,8 @@ public sealed class LastTokenRevocation(Func<HttpClient> createHttpClient, TimeP
         {
             try
             {
-                await revocation.RevokeAsync(revocationUrl, client, snapshot.Token, cancellationToken);
-                return "revoked";
+                await revocation.RevokeAsync(revocationUrl, client, token, cancellationToken);
+                return Revoked;
             }
             catch (TokenRequestException ex) when (ex.IsTransient && attempt < Attempts)
             {

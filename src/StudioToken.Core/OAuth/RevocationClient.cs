@@ -19,7 +19,7 @@ public sealed class RevocationClient(HttpClient httpClient, TimeProvider timePro
             new("token_type_hint", "access_token"),
         };
         using var message = new HttpRequestMessage(HttpMethod.Post, revocationUrl);
-        ClientAuthentication.Apply(client, message, form);
+        ClientAuthentication.Apply(client, message, form, timeProvider.GetUtcNow());
         message.Content = new FormUrlEncodedContent(form);
         using var timeout = new CancellationTokenSource(client.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : client.RequestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
 using StudioToken.Core.Tokens;
 
 namespace StudioToken.Core.OAuth;
@@ -26,7 +25,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     public async Task<TokenResponse> RequestAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
-        using var message = BuildMessage(request);
+        using var message = BuildMessage(request, timeProvider.GetUtcNow(), out var credential);
         using var timeout = request.RequestTimeout == Timeout.InfiniteTimeSpan
             ? new CancellationTokenSource()
             : new CancellationTokenSource(request.RequestTimeout, timeProvider);
@@ -46,12 +45,15 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         {
             throw new TokenRequestException(TokenFailureKind.Transient, $"token endpoint did not answer within {request.RequestTimeout.TotalSeconds:0.#} s");
         }
-        catch (TokenRequestException ex) when (ex.Message.Contains(request.ClientSecret.Reveal(), StringComparison.Ordinal))
+        catch (OAuthErrorException ex) when (ex.Message.Contains(credential, StringComparison.Ordinal) || request.AuthMethod == ClientAuthMethod.PrivateKeyJwt)
         {
-            // A hostile or broken server echoed the secret in its error: never let it reach a log.
-            throw ex is OAuthErrorException oauth
-                ? new OAuthErrorException(oauth.Kind, Redact(oauth.Error, request), oauth.ErrorDescription is null ? null : Redact(oauth.ErrorDescription, request), oauth.StatusCode ?? HttpStatusCode.BadRequest, oauth.RetryAfter)
-                : new TokenRequestException(ex.Kind, Redact(ex.Message, request), ex.StatusCode, ex.RetryAfter);
+            // A hostile or broken server echoed the secret or the assertion in its error: never let it reach a log.
+            // A refused assertion also gets the hints that fit it.
+            throw new OAuthErrorException(ex.Kind, Redact(ex.Error, credential, request.AuthMethod), ex.ErrorDescription is null ? null : Redact(ex.ErrorDescription, credential, request.AuthMethod), ex.StatusCode ?? HttpStatusCode.BadRequest, ex.RetryAfter, request.AuthMethod);
+        }
+        catch (TokenRequestException ex) when (ex.Message.Contains(credential, StringComparison.Ordinal))
+        {
+            throw new TokenRequestException(ex.Kind, Redact(ex.Message, credential, request.AuthMethod), ex.StatusCode, ex.RetryAfter);
         }
         catch (HttpRequestException ex)
         {
@@ -59,13 +61,14 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         }
     }
 
-    internal static HttpRequestMessage BuildMessage(TokenRequest request)
+    /// <param name="credential">The secret value sent (client secret or assertion), for redaction.</param>
+    internal static HttpRequestMessage BuildMessage(TokenRequest request, DateTimeOffset now, out string credential)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
         var message = new HttpRequestMessage(HttpMethod.Post, request.TokenUrl);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        ClientAuthentication.Apply(request, message, form);
+        credential = ClientAuthentication.Apply(request, message, form, now);
 
         if (request.Scope is not null)
         {
@@ -83,44 +86,36 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         return message;
     }
 
-    private static string Redact(string text, TokenRequest request) =>
-        text.Replace(request.ClientSecret.Reveal(), "***", StringComparison.Ordinal);
+    private static string Redact(string text, string credential, ClientAuthMethod method)
+    {
+        text = text.Replace(credential, "***", StringComparison.Ordinal);
+        if (method != ClientAuthMethod.PrivateKeyJwt)
+        {
+            return text;
+        }
+
+        // A server may cut an echoed assertion short (so do we: descriptions are kept to 300 characters); its signed
+        // part still gives it away, so that goes, with whatever of the signature follows it.
+        var signedPart = credential[..credential.LastIndexOf('.')];
+        int start;
+        while ((start = text.IndexOf(signedPart, StringComparison.Ordinal)) >= 0)
+        {
+            var end = start + signedPart.Length;
+            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '_' or '.'))
+            {
+                end++;
+            }
+
+            text = string.Concat(text.AsSpan(0, start), "***", text.AsSpan(end));
+        }
+
+        return text;
+    }
 
     internal static string FormEncode(string value) => ClientAuthentication.FormEncode(value);
 
-    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.Content.Headers.ContentLength > TokenResponseParser.MaxBodyBytes)
-        {
-            throw TooLarge(response.StatusCode);
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[TokenResponseParser.MaxBodyBytes + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-        }
-
-        if (total > TokenResponseParser.MaxBodyBytes)
-        {
-            throw TooLarge(response.StatusCode);
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(buffer, 0, total);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new TokenRequestException(TokenFailureKind.BadResponse, $"token endpoint answered {(int)response.StatusCode} with a body that is not UTF-8 text", response.StatusCode);
-        }
-    }
-
-    private static TokenRequestException TooLarge(HttpStatusCode status) =>
-        new(TokenFailureKind.BadResponse, $"token endpoint answered {(int)status} with a body over {TokenResponseParser.MaxBodyBytes / 1024 / 1024} MiB; refusing to read it", status);
+    private static Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ResponseBody.ReadAsync(response, "token endpoint", cancellationToken);
 
     internal static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {

@@ -16,7 +16,11 @@ public sealed record TokenRequest
 
     public required string ClientId { get; init; }
 
-    public required Secret ClientSecret { get; init; }
+    /// <summary>The client secret, for client_secret_basic and client_secret_post.</summary>
+    public Secret? ClientSecret { get; init; }
+
+    /// <summary>The private key and assertion settings, for private_key_jwt.</summary>
+    public ClientAssertionKey? ClientAssertionKey { get; init; }
 
     public ClientAuthMethod AuthMethod { get; init; } = ClientAuthMethod.ClientSecretBasic;
 
@@ -75,6 +79,19 @@ public sealed record TokenRequest
         if (ContainsControlCharacter(ClientId))
         {
             yield return new TokenConfigurationException("client-id", "contains a control character (a stray newline?); remove it");
+        }
+
+        // Only the credential the method sends is required; another one given as well is left unused.
+        if (AuthMethod == ClientAuthMethod.PrivateKeyJwt)
+        {
+            foreach (var problem in ClientAssertionKey?.Problems() ?? [new TokenConfigurationException("private-key", "is required for private_key_jwt; give the client's private key (PEM)")])
+            {
+                yield return problem;
+            }
+        }
+        else if (ClientSecret is null)
+        {
+            yield return new TokenConfigurationException("client-secret", $"is required for {AuthMethod.ToWireName()}; give the client secret");
         }
 
         if (Scope is not null && (Scope.Length == 0 || ContainsControlCharacter(Scope) || Scope.Contains('"', StringComparison.Ordinal) || Scope.Contains('\\', StringComparison.Ordinal)))

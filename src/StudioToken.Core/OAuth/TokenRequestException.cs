@@ -37,17 +37,21 @@ public class TokenRequestException : Exception
 }
 
 /// <summary>An RFC 6749 §5.2 error response, with the server's own <c>error</c> code and description.</summary>
-public sealed class OAuthErrorException(TokenFailureKind kind, string error, string? errorDescription, HttpStatusCode statusCode, TimeSpan? retryAfter)
-    : TokenRequestException(kind, Describe(error, errorDescription, statusCode), statusCode, retryAfter)
+/// <param name="authMethod">How the client authenticated, when the hints should fit it (a refused assertion).</param>
+public sealed class OAuthErrorException(TokenFailureKind kind, string error, string? errorDescription, HttpStatusCode statusCode, TimeSpan? retryAfter, ClientAuthMethod? authMethod = null)
+    : TokenRequestException(kind, Describe(error, errorDescription, statusCode, authMethod), statusCode, retryAfter)
 {
     public string Error { get; } = error;
 
     public string? ErrorDescription { get; } = errorDescription;
 
-    private static string Describe(string error, string? description, HttpStatusCode status)
+    private static string Describe(string error, string? description, HttpStatusCode status, ClientAuthMethod? authMethod)
     {
         var hint = error switch
         {
+            // Servers refuse an assertion's audience or type with invalid_client, or (OpenIddict) invalid_token.
+            "invalid_client" or "invalid_token" when authMethod == ClientAuthMethod.PrivateKeyJwt =>
+                " (check the client id and the key the server holds for it, and whether the server wants the assertion audience to be its issuer and the assertion type client-authentication+jwt)",
             "invalid_client" => " (check the client id, the client secret and the client authentication method)",
             "invalid_scope" => " (the client is not allowed that scope; check the scope)",
             "unauthorized_client" => " (the client may not use the client_credentials grant; check its registration)",

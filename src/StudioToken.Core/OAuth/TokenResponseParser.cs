@@ -150,19 +150,7 @@ public static class TokenResponseParser
 
         try
         {
-            using var reader = new JsonTextReader(new StringReader(body))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Decimal,
-                MaxDepth = 32,
-            };
-            var token = JToken.ReadFrom(reader);
-            if (reader.Read())
-            {
-                throw new JsonReaderException("trailing content after the JSON value");
-            }
-
-            return token as JObject ?? throw new JsonReaderException("not a JSON object");
+            return StrictJson.ParseObject(body);
         }
         catch (JsonException)
         {

@@ -7,7 +7,7 @@ namespace StudioToken.Core.Refresh;
 /// <summary>
 /// A background refresher's settings as the environment variables <c>studio-token refresh</c> reads
 /// (<c>STUDIO_*</c>): how the action's sibling container and the task's detached process are configured.
-/// Never the client secret: each host hands that over its own private way.
+/// Never the client secret or private key: each host hands those over its own private way.
 /// </summary>
 public static class RefresherEnvironment
 {
@@ -34,6 +34,9 @@ public static class RefresherEnvironment
         Optional("STUDIO_SCOPE", request.Scope);
         Optional("STUDIO_AUDIENCE", request.Audience);
         Optional("STUDIO_RESOURCE", string.Join(' ', request.Resources.Select(resource => resource.AbsoluteUri)));
+        Optional("STUDIO_KEY_ID", request.ClientAssertionKey?.KeyId);
+        Optional("STUDIO_ASSERTION_AUDIENCE", request.ClientAssertionKey?.Audience);
+        Optional("STUDIO_ASSERTION_TYPE", request.ClientAssertionKey?.Type);
         Optional("STUDIO_EXTRA_PARAMS", string.Join('\n', request.ExtraParameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
         return variables;
     }

@@ -78,7 +78,7 @@ public static class RefresherContainer
         using (var tar = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
         {
             tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "studio-token/") { Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute });
-            Add(tar, "studio-token/client-secret", settings.Request.ClientSecret.Reveal());
+            Add(tar, "studio-token/client-secret", (settings.Request.ClientSecret ?? throw new InvalidOperationException("the action's inputs always carry a client secret")).Reveal());
             if (settings.GitHubToken is { } github)
             {
                 Add(tar, "studio-token/github-token", github.Reveal());

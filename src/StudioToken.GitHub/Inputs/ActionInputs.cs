@@ -67,8 +67,10 @@ public sealed class ActionInputs(Func<string, string?> environment)
 
         var method = ClientAuthMethod.ClientSecretBasic;
         var authText = Get("client-auth");
-        if (authText is not null && !ClientAuthMethodNames.TryParse(authText, out method))
+        // Core signs private_key_jwt assertions, but the action does not take a key yet (no input, no refresher hand-over).
+        if (authText is not null && (!ClientAuthMethodNames.TryParse(authText, out method) || method == ClientAuthMethod.PrivateKeyJwt))
         {
+            method = ClientAuthMethod.ClientSecretBasic; // so the request's own checks do not ask for a key as well
             Fail("client-auth", authText.ToLowerInvariant() is "private_key_jwt" or "github_oidc"
                 ? $"'{authText}' is not available in this version yet; use client_secret_basic or client_secret_post"
                 : $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");

@@ -81,7 +81,7 @@ public sealed class TaskInputsTests
         {
             Assert.That(settings.Request.TokenUrl, Is.EqualTo(new Uri("https://studio.example.com/api/v2/oauth/token")));
             Assert.That(settings.Request.ClientId, Is.EqualTo("ci-client"));
-            Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(SecretValue));
+            Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(SecretValue));
             Assert.That(settings.Request.AuthMethod, Is.EqualTo(ClientAuthMethod.ClientSecretBasic));
             Assert.That(settings.Request.Scope, Is.Null);
             Assert.That(settings.Request.Audience, Is.Null);
@@ -377,7 +377,7 @@ public sealed class TaskInputsTests
         {
             Assert.That(settings.Request.TokenUrl, Is.EqualTo(new Uri("https://conn.example.com/oauth/token")));
             Assert.That(settings.Request.ClientId, Is.EqualTo("conn-client"));
-            Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(ConnectionSecret));
+            Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(ConnectionSecret));
             Assert.That(settings.Request.Scope, Is.EqualTo("studio:script"));
             Assert.That(settings.RevocationUrl, Is.EqualTo(new Uri("https://conn.example.com/oauth/revoke")));
         });
@@ -397,7 +397,7 @@ public sealed class TaskInputsTests
         {
             Assert.That(settings.Request.TokenUrl, Is.EqualTo(new Uri("https://studio.example.com/api/v2/oauth/token")));
             Assert.That(settings.Request.ClientId, Is.EqualTo("ci-client"));
-            Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(SecretValue));
+            Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(SecretValue));
             Assert.That(settings.Request.Scope, Is.EqualTo("studio:read"));
             Assert.That(settings.RevocationUrl, Is.EqualTo(new Uri("https://studio.example.com/revoke")));
         });
@@ -412,7 +412,7 @@ public sealed class TaskInputsTests
         var settings = ReadValid();
 
         Assert.That(settings.Request.ClientId, Is.EqualTo("override-client"));
-        Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(ConnectionSecret));
+        Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(ConnectionSecret));
         Assert.That(settings.Request.TokenUrl, Is.EqualTo(new Uri("https://conn.example.com/oauth/token")));
     }
 

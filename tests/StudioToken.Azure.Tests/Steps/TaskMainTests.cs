@@ -175,7 +175,7 @@ public sealed class TaskMainTests
             It.Is<TaskSettings>(s =>
                 s.Request.TokenUrl == Server.TokenUrl
                 && s.Request.ClientId == Client.ClientId
-                && s.Request.ClientSecret.Reveal() == Client.ClientSecret
+                && s.Request.ClientSecret!.Reveal() == Client.ClientSecret
                 && s.Request.Scope == TestScopes.Script
                 && s.Refresh
                 && s.RefreshPolicy.RefreshAt == 0.6

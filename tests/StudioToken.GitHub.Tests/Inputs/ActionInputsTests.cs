@@ -51,7 +51,7 @@ public sealed class ActionInputsTests
         {
             Assert.That(settings.Request.TokenUrl, Is.EqualTo(new Uri("https://studio.example.com/api/v2/oauth/token")));
             Assert.That(settings.Request.ClientId, Is.EqualTo("ci-client"));
-            Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(SecretValue));
+            Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(SecretValue));
             Assert.That(settings.Request.AuthMethod, Is.EqualTo(ClientAuthMethod.ClientSecretBasic));
             Assert.That(settings.Request.Scope, Is.Null);
             Assert.That(settings.Request.Audience, Is.Null);
@@ -431,7 +431,7 @@ public sealed class ActionInputsTests
         {
             Assert.That(settings.Request.TokenUrl.AbsoluteUri, Is.EqualTo("https://studio.example.com/token"));
             Assert.That(settings.Request.ClientId, Is.EqualTo("ci-client"));
-            Assert.That(settings.Request.ClientSecret.Reveal(), Is.EqualTo(SecretValue));
+            Assert.That(settings.Request.ClientSecret?.Reveal(), Is.EqualTo(SecretValue));
             Assert.That(settings.Request.Scope, Is.EqualTo("studio:script"));
             Assert.That(settings.EnvName, Is.EqualTo("MY_TOKEN"));
             Assert.That(settings.RefreshPolicy.RefreshAt, Is.EqualTo(0.25));
