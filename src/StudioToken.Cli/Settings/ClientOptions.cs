@@ -14,7 +14,7 @@ internal sealed class ClientOptions
 
     public Option<string> ClientId { get; } = new("--client-id") { Description = "OAuth client id [env: STUDIO_CLIENT_ID]" };
 
-    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic (default), client_secret_post or private_key_jwt (default when a private key is given) [env: STUDIO_CLIENT_AUTH]" };
+    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic, client_secret_post or private_key_jwt (default: private_key_jwt when a key is given, else client_secret_basic, or client_secret_post if the --issuer's server lists only that) [env: STUDIO_CLIENT_AUTH]" };
 
     public Option<string> ClientSecretFile { get; } = new("--client-secret-file") { Description = "Read the client secret from this file (else STUDIO_CLIENT_SECRET) [env: STUDIO_CLIENT_SECRET_FILE]" };
 
