@@ -200,22 +200,7 @@ public sealed class ActionPostTests
         return response.Token.Value.Reveal();
     }
 
-    /// <summary>RFC 7662 introspection, authenticated as the client that owns the token.</summary>
-    private async Task<bool> IsActiveAsync(string token, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        using var request = new HttpRequestMessage(HttpMethod.Post, _server.IntrospectionUrl)
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }),
-        };
-        var pair = $"{Uri.EscapeDataString(Client.ClientId)}:{Uri.EscapeDataString(Client.ClientSecret)}";
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        using var response = await http.SendAsync(request, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.That((int)response.StatusCode, Is.EqualTo(200), body);
-        using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("active").GetBoolean();
-    }
+    private Task<bool> IsActiveAsync(string token, CancellationToken cancellationToken) => _server.IsActiveAsync(token, Client, cancellationToken);
 
     /// <summary>
     /// Advances the clock by each backoff delay the post step starts, until it finishes. The revocation request's own

@@ -42,6 +42,31 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
     /// <summary>The RFC 7009 revocation endpoint.</summary>
     public Uri RevocationUrl => new(BaseUrl, RevocationPath);
 
+    /// <summary>
+    /// Asks the server whether a token is active (RFC 7662), authenticated with <paramref name="client"/>'s secret
+    /// (OpenIddict answers a secret client about any client's token).
+    /// </summary>
+    public async Task<bool> IsActiveAsync(string token, TestClient client, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var request = new HttpRequestMessage(HttpMethod.Post, IntrospectionUrl)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }),
+        };
+        var pair = $"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(client.ClientSecret)}";
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pair)));
+        using var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"introspection answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("active").GetBoolean();
+    }
+
     /// <summary>Requests that reached the token endpoint, including rejected ones.</summary>
     public int TokenRequestCount => _tokenRequests.Count;
 
