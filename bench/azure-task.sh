@@ -58,15 +58,7 @@ if ((${#missing[@]})); then
 fi
 
 # --- stopping what we started, on any exit -------------------------------------------------------------------------
-server_pid=
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=
-}
+source "$(dirname "${BASH_SOURCE[0]}")/test-server.sh"
 stop_compiler_server() { # the VBCSCompiler started with our pipe name, if any (grep -z: one argument a line)
   local match pid
   for match in $(grep -lzx -- "-pipename:$compiler_pipe" /proc/[0-9]*/cmdline 2>/dev/null); do
@@ -161,15 +153,7 @@ server_dll=$results/build/testserver/bin/StudioToken.TestServer/release/StudioTo
 rm -rf "$work"
 mkdir -p "$work"
 log "starting the test server (token lifetime 3600 s)"
-dotnet "$server_dll" --port 0 --lifetime 3600 >"$work/server.out" 2>"$results/logs/server.err" &
-server_pid=$!
-token_url=
-for _ in $(seq 300); do
-  token_url=$(awk '$1 == "listening" { print $2; exit }' "$work/server.out")
-  [[ -n $token_url ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "test server exited:" >&2; cat "$results/logs/server.err" >&2; exit 1; }
-  sleep 0.1
-done
+start_test_server "$server_dll" "$work/server.out" "$results/logs/server.err"
 [[ $token_url == http://127.0.0.1:*/* ]] || { echo "test server did not report a loopback URL: '$token_url'" >&2; exit 1; }
 log "test server at $token_url; fetching one token with the NativeAOT build"
 ( # only the settings below: none of the caller's STUDIO_* variables, no CI markers, no proxy for loopback

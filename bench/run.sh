@@ -62,14 +62,7 @@ done
 rm -rf "$work"
 mkdir -p "$work"
 server_out=$results/server.out
-server_pid=
-stop_server() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/test-server.sh"
 cleanup() {
   stop_server
   # Deleting the token directories also stops any refresher the harness could not stop (it checks every 5 s),
@@ -80,15 +73,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "starting the test server (token lifetime 3600 s)"
-dotnet "$server_dll" --port 0 --lifetime 3600 >"$server_out" 2>"$results/server.err" &
-server_pid=$!
-token_url=
-for _ in $(seq 300); do
-  token_url=$(awk '$1 == "listening" { print $2; exit }' "$server_out")
-  [[ -n $token_url ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "test server exited:" >&2; cat "$results/server.err" >&2; exit 1; }
-  sleep 0.1
-done
+start_test_server "$server_dll" "$server_out" "$results/server.err"
 [[ $token_url == http://127.0.0.1:*/api/v2/oauth/token ]] || { echo "test server did not report a loopback URL: '$token_url'" >&2; exit 1; }
 log "test server at $token_url"
 
@@ -110,7 +95,6 @@ log "measuring"
 dotnet "$harness_dll" "${args[@]}" >/dev/null
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 stop_server
-server_pid=
 
 # --- the report ----------------------------------------------------------------------------------------------------
 commit=$(git rev-parse --short HEAD)

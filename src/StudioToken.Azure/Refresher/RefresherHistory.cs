@@ -1,3 +1,5 @@
+using StudioToken.Core.Refresh;
+
 namespace StudioToken.Azure.Refresher;
 
 /// <summary>What the refresher's log says it did: the post-job step reports it before the directory goes.</summary>
@@ -17,8 +19,8 @@ public sealed record RefresherHistory(int Refreshes, int Failures, IReadOnlyList
             return null;
         }
 
-        var refreshes = lines.Count(line => line.Contains("refreshed: generation", StringComparison.Ordinal));
-        var failures = lines.Count(line => line.Contains("warning: refresh failed:", StringComparison.Ordinal));
+        var refreshes = lines.Count(RefresherLogLines.IsRefresh);
+        var failures = lines.Count(RefresherLogLines.IsFailure);
         var omitted = Math.Max(0, lines.Length - MaxLines);
         return new RefresherHistory(refreshes, failures, lines[omitted..], omitted);
     }

@@ -71,7 +71,7 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
                 Interlocked.Increment(ref _rotations);
                 consecutiveFailures = 0;
                 nextAttempt = response.Token.RefreshOn;
-                log.Information($"refreshed: generation {metadata.Generation}, expires {TokenMetadata.Rfc3339(metadata.ExpiresAt)}, next refresh in {DurationText.Format(nextAttempt - timeProvider.GetUtcNow())}");
+                log.Information($"{RefresherLogLines.Refreshed}{metadata.Generation}, expires {TokenMetadata.Rfc3339(metadata.ExpiresAt)}, next refresh in {DurationText.Format(nextAttempt - timeProvider.GetUtcNow())}");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -107,7 +107,7 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
 
     private RefresherStopReason? RecordFailure(string message, TimeSpan retryIn)
     {
-        log.Warning($"refresh failed: {message}; keeping the current token, next try in {DurationText.Format(retryIn)}");
+        log.Warning($"{RefresherLogLines.Failed}{message}; keeping the current token, next try in {DurationText.Format(retryIn)}");
         try
         {
             if (!publisher.Writer.Exists)

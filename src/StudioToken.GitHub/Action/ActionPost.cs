@@ -1,5 +1,6 @@
 using System.Text;
 using StudioToken.Core.OAuth;
+using StudioToken.Core.Refresh;
 using StudioToken.Core.Security;
 using StudioToken.Core.Storage;
 using StudioToken.GitHub.Docker;
@@ -74,7 +75,7 @@ public sealed class ActionPost(ActionContext context)
         {
             // Read before stopping: the container removes itself (and its log) once it has stopped.
             var refresherLog = await docker.GetLogsAsync(state.RefresherId, cancellationToken);
-            failures = refresherLog.Split('\n').Count(line => line.Contains("warning: refresh failed:", StringComparison.Ordinal));
+            failures = refresherLog.Split('\n').Count(RefresherLogLines.IsFailure);
         }
         catch (Exception ex) when (ex is DockerEngineException or HttpRequestException)
         {
