@@ -42,7 +42,9 @@ public static class ClientAuthMethodChoice
         {
             return Lists(serverMethods, method)
                 ? method
-                : throw new TokenConfigurationException("client-auth", $"{method.ToWireName()} is not supported by {issuer.AbsoluteUri}; it supports {Describe(serverMethods)}");
+                : throw new TokenConfigurationException("client-auth", method.IsFederated()
+                    ? $"{method.ToWireName()} presents a JWT assertion, and {issuer.AbsoluteUri} does not list private_key_jwt; it supports {Describe(serverMethods)}"
+                    : $"{method.ToWireName()} is not supported by {issuer.AbsoluteUri}; it supports {Describe(serverMethods)}");
         }
 
         foreach (var candidate in usable)
@@ -57,7 +59,7 @@ public static class ClientAuthMethodChoice
     }
 
     private static bool Lists(IReadOnlyList<string> serverMethods, ClientAuthMethod method) =>
-        serverMethods.Contains(method.ToWireName(), StringComparer.OrdinalIgnoreCase);
+        serverMethods.Contains(method.ToServerMethodName(), StringComparer.OrdinalIgnoreCase);
 
     private static string Describe(IReadOnlyList<string> serverMethods) =>
         serverMethods.Count == 0 ? "no client authentication method" : TokenResponseParser.OneLine(string.Join(", ", serverMethods), 200);

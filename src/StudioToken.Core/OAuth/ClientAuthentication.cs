@@ -12,10 +12,22 @@ internal static class ClientAuthentication
     /// value that went on the wire (the client secret, or the signed assertion), so a server's echo of it can be redacted.
     /// </summary>
     /// <param name="now">When the request is made: an assertion is issued then.</param>
-    public static string Apply(TokenRequest client, HttpRequestMessage message, List<KeyValuePair<string, string>> form, DateTimeOffset now)
+    /// <param name="federatedAssertion">The ID token from <see cref="TokenRequest.AssertionSource"/>, for the federated methods.</param>
+    public static string Apply(TokenRequest client, HttpRequestMessage message, List<KeyValuePair<string, string>> form, DateTimeOffset now, string? federatedAssertion = null)
     {
         switch (client.AuthMethod)
         {
+            case ClientAuthMethod.GitHubOidc or ClientAuthMethod.AzureOidc:
+                var idToken = federatedAssertion ?? throw new InvalidOperationException("a federated method needs the ID token fetched first");
+                form.Add(new("client_id", client.ClientId));
+                if (client.Grant != TokenGrant.TokenExchange)
+                {
+                    // With a token exchange the ID token is the subject (TokenClient adds it), and the client stays public.
+                    form.Add(new("client_assertion_type", ClientAssertion.JwtBearerType));
+                    form.Add(new("client_assertion", idToken));
+                }
+
+                return idToken;
             case ClientAuthMethod.PrivateKeyJwt:
                 // client_id is optional with an assertion (RFC 7521 §4.2) but harmless, and some servers look the client up by it.
                 var assertion = ClientAssertion.Create(client, now);
@@ -35,6 +47,22 @@ internal static class ClientAuthentication
                 message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
                 return secret;
         }
+    }
+
+    /// <summary>A new ID token when the method is federated; null otherwise.</summary>
+    public static async Task<string?> FederatedAssertionAsync(TokenRequest client, CancellationToken cancellationToken)
+    {
+        if (!client.AuthMethod.IsFederated())
+        {
+            return null;
+        }
+
+        var source = client.AssertionSource
+            ?? throw new TokenConfigurationException("client-auth", $"{client.AuthMethod.ToWireName()} needs the CI platform's ID token, and none can be asked for here");
+        var assertion = (await source.GetAssertionAsync(cancellationToken)).Reveal();
+        return BearerTokenSyntax.IsB64Token(assertion)
+            ? assertion
+            : throw new TokenRequestException(TokenFailureKind.BadResponse, $"the ID token for {client.AuthMethod.ToWireName()} is not a token (empty or holding characters a token cannot)");
     }
 
     /// <summary>application/x-www-form-urlencoded, as RFC 6749 Appendix B asks: UTF-8, space as '+'.</summary>

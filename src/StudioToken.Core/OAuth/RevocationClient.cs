@@ -18,8 +18,9 @@ public sealed class RevocationClient(HttpClient httpClient, TimeProvider timePro
             new("token", token.Reveal()),
             new("token_type_hint", "access_token"),
         };
+        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(client, cancellationToken);
         using var message = new HttpRequestMessage(HttpMethod.Post, revocationUrl);
-        ClientAuthentication.Apply(client, message, form, timeProvider.GetUtcNow());
+        ClientAuthentication.Apply(client, message, form, timeProvider.GetUtcNow(), federatedAssertion);
         message.Content = new FormUrlEncodedContent(form);
         using var timeout = new CancellationTokenSource(client.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(30) : client.RequestTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -25,7 +25,8 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     public async Task<TokenResponse> RequestAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
-        using var message = BuildMessage(request, timeProvider.GetUtcNow(), out var credential);
+        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(request, cancellationToken);
+        using var message = BuildMessage(request, timeProvider.GetUtcNow(), out var credential, federatedAssertion);
         using var timeout = request.RequestTimeout == Timeout.InfiniteTimeSpan
             ? new CancellationTokenSource()
             : new CancellationTokenSource(request.RequestTimeout, timeProvider);
@@ -45,7 +46,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
         {
             throw new TokenRequestException(TokenFailureKind.Transient, $"token endpoint did not answer within {request.RequestTimeout.TotalSeconds:0.#} s");
         }
-        catch (OAuthErrorException ex) when (ex.Message.Contains(credential, StringComparison.Ordinal) || request.AuthMethod == ClientAuthMethod.PrivateKeyJwt)
+        catch (OAuthErrorException ex) when (ex.Message.Contains(credential, StringComparison.Ordinal) || request.AuthMethod.SendsAssertion())
         {
             // A hostile or broken server echoed the secret or the assertion in its error: never let it reach a log.
             // A refused assertion also gets the hints that fit it.
@@ -62,13 +63,25 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     }
 
     /// <param name="credential">The secret value sent (client secret or assertion), for redaction.</param>
-    internal static HttpRequestMessage BuildMessage(TokenRequest request, DateTimeOffset now, out string credential)
+    /// <param name="federatedAssertion">The CI platform's ID token, for the federated methods.</param>
+    internal static HttpRequestMessage BuildMessage(TokenRequest request, DateTimeOffset now, out string credential, string? federatedAssertion = null)
     {
-        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        var form = new List<KeyValuePair<string, string>>();
+        if (request.Grant == TokenGrant.TokenExchange)
+        {
+            form.Add(new("grant_type", TokenGrantNames.TokenExchangeGrantType));
+            form.Add(new("subject_token", federatedAssertion ?? throw new InvalidOperationException("a token exchange needs the ID token fetched first")));
+            form.Add(new("subject_token_type", request.SubjectTokenType));
+        }
+        else
+        {
+            form.Add(new("grant_type", "client_credentials"));
+        }
+
         var message = new HttpRequestMessage(HttpMethod.Post, request.TokenUrl);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        credential = ClientAuthentication.Apply(request, message, form, now);
+        credential = ClientAuthentication.Apply(request, message, form, now, federatedAssertion);
 
         if (request.Scope is not null)
         {
@@ -89,7 +102,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     private static string Redact(string text, string credential, ClientAuthMethod method)
     {
         text = text.Replace(credential, "***", StringComparison.Ordinal);
-        if (method != ClientAuthMethod.PrivateKeyJwt)
+        if (!method.SendsAssertion())
         {
             return text;
         }

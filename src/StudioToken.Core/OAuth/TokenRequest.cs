@@ -9,7 +9,7 @@ public sealed record TokenRequest
     public static readonly IReadOnlySet<string> ReservedParameters = new HashSet<string>(StringComparer.Ordinal)
     {
         "grant_type", "client_id", "client_secret", "scope", "audience", "resource",
-        "client_assertion", "client_assertion_type",
+        "client_assertion", "client_assertion_type", "subject_token", "subject_token_type",
     };
 
     public required Uri TokenUrl { get; init; }
@@ -22,7 +22,15 @@ public sealed record TokenRequest
     /// <summary>The private key and assertion settings, for private_key_jwt.</summary>
     public ClientAssertionKey? ClientAssertionKey { get; init; }
 
+    /// <summary>Where the ID token comes from, for <see cref="ClientAuthMethod.GitHubOidc"/> and <see cref="ClientAuthMethod.AzureOidc"/>.</summary>
+    public IClientAssertionSource? AssertionSource { get; init; }
+
     public ClientAuthMethod AuthMethod { get; init; } = ClientAuthMethod.ClientSecretBasic;
+
+    public TokenGrant Grant { get; init; } = TokenGrant.ClientCredentials;
+
+    /// <summary>The RFC 8693 <c>subject_token_type</c> of a token exchange.</summary>
+    public string SubjectTokenType { get; init; } = TokenGrantNames.JwtTokenType;
 
     /// <summary>Space-separated scopes, sent as is; null sends none.</summary>
     public string? Scope { get; init; }
@@ -89,6 +97,13 @@ public sealed record TokenRequest
                 yield return problem;
             }
         }
+        else if (AuthMethod.IsFederated())
+        {
+            if (AssertionSource is null)
+            {
+                yield return new TokenConfigurationException("client-auth", $"{AuthMethod.ToWireName()} needs the CI platform's ID token, and none can be asked for here; run it in that CI, or choose another method");
+            }
+        }
         else if (ClientSecret is null)
         {
             yield return new TokenConfigurationException("client-secret", $"is required for {AuthMethod.ToWireName()}; give the client secret");
@@ -97,6 +112,16 @@ public sealed record TokenRequest
         if (Scope is not null && (Scope.Length == 0 || ContainsControlCharacter(Scope) || Scope.Contains('"', StringComparison.Ordinal) || Scope.Contains('\\', StringComparison.Ordinal)))
         {
             yield return new TokenConfigurationException("scope", "must be space-separated scope tokens without quotes, backslashes or control characters, e.g. 'studio:script'");
+        }
+
+        if (Grant == TokenGrant.TokenExchange && !AuthMethod.IsFederated())
+        {
+            yield return new TokenConfigurationException("grant", $"token-exchange exchanges a CI platform's ID token; use it with client-auth github_oidc or azure_oidc, not {AuthMethod.ToWireName()}");
+        }
+
+        if (string.IsNullOrWhiteSpace(SubjectTokenType) || SubjectTokenType.Any(char.IsControl) || SubjectTokenType.Contains(' ', StringComparison.Ordinal))
+        {
+            yield return new TokenConfigurationException("subject-token-type", $"must be a token type URI, e.g. {TokenGrantNames.JwtTokenType}");
         }
 
         foreach (var resource in Resources)

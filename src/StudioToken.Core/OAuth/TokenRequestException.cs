@@ -52,6 +52,8 @@ public sealed class OAuthErrorException(TokenFailureKind kind, string error, str
             // Servers refuse an assertion's audience or type with invalid_client, or (OpenIddict) invalid_token.
             "invalid_client" or "invalid_token" when authMethod == ClientAuthMethod.PrivateKeyJwt =>
                 " (check the client id and the key the server holds for it, and whether the server wants the assertion audience to be its issuer and the assertion type client-authentication+jwt)",
+            "invalid_client" or "invalid_token" or "invalid_grant" or "invalid_request" when authMethod is ClientAuthMethod.GitHubOidc or ClientAuthMethod.AzureOidc =>
+                " (check that the server trusts the CI platform's issuer for this client, with the subject and the audience (oidc-audience) the ID token carries)",
             "invalid_client" => " (check the client id, the client secret and the client authentication method)",
             "invalid_scope" => " (the client is not allowed that scope; check the scope)",
             "unauthorized_client" => " (the client may not use the client_credentials grant; check its registration)",

@@ -37,6 +37,13 @@ public static class RefresherEnvironment
         Optional("STUDIO_KEY_ID", request.ClientAssertionKey?.KeyId);
         Optional("STUDIO_ASSERTION_AUDIENCE", request.ClientAssertionKey?.Audience);
         Optional("STUDIO_ASSERTION_TYPE", request.ClientAssertionKey?.Type);
+        Optional("STUDIO_OIDC_AUDIENCE", request.AssertionSource?.Audience);
+        if (request.Grant == TokenGrant.TokenExchange)
+        {
+            variables.Add(new("STUDIO_GRANT", request.Grant.ToWireName()));
+            variables.Add(new("STUDIO_SUBJECT_TOKEN_TYPE", request.SubjectTokenType));
+        }
+
         Optional("STUDIO_EXTRA_PARAMS", string.Join('\n', request.ExtraParameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}")));
         return variables;
     }
