@@ -1,7 +1,9 @@
 using System.CommandLine;
+using StudioToken.Azure.Oidc;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Retry;
 using StudioToken.Core.Security;
+using StudioToken.GitHub.Oidc;
 
 namespace StudioToken.Cli.Settings;
 
@@ -14,7 +16,7 @@ internal sealed class ClientOptions
 
     public Option<string> ClientId { get; } = new("--client-id") { Description = "OAuth client id [env: STUDIO_CLIENT_ID]" };
 
-    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic, client_secret_post or private_key_jwt (default: private_key_jwt when a key is given, else client_secret_basic, or client_secret_post if the --issuer's server lists only that) [env: STUDIO_CLIENT_AUTH]" };
+    public Option<string> ClientAuth { get; } = new("--client-auth") { Description = "client_secret_basic, client_secret_post, private_key_jwt, github_oidc (the job's GitHub Actions ID token) or azure_oidc (the job's Azure Pipelines OIDC token) (default: private_key_jwt when a key is given, else client_secret_basic, or client_secret_post if the --issuer's server lists only that) [env: STUDIO_CLIENT_AUTH]" };
 
     public Option<string> ClientSecretFile { get; } = new("--client-secret-file") { Description = "Read the client secret from this file (else STUDIO_CLIENT_SECRET) [env: STUDIO_CLIENT_SECRET_FILE]" };
 
@@ -34,6 +36,14 @@ internal sealed class ClientOptions
 
     public Option<string> AssertionType { get; } = new("--assertion-type") { Description = "private_key_jwt: typ header of the assertion (default JWT; OpenIddict wants client-authentication+jwt) [env: STUDIO_ASSERTION_TYPE]" };
 
+    public Option<string> OidcAudience { get; } = new("--oidc-audience") { Description = "github_oidc: aud of the GitHub ID token, as the server's federation trust expects (default: GitHub's, https://github.com/OWNER) [env: STUDIO_OIDC_AUDIENCE]" };
+
+    public Option<string> AzureServiceConnection { get; } = new("--azure-service-connection") { Description = "azure_oidc: id of the service connection the OIDC token is issued for [env: STUDIO_AZURE_SERVICE_CONNECTION_ID]" };
+
+    public Option<string> Grant { get; } = new("--grant") { Description = "client_credentials (default) or token-exchange: send the github_oidc/azure_oidc ID token as an RFC 8693 subject_token instead of as the client assertion [env: STUDIO_GRANT]" };
+
+    public Option<string> SubjectTokenType { get; } = new("--subject-token-type") { Description = "token-exchange: subject_token_type (default urn:ietf:params:oauth:token-type:jwt) [env: STUDIO_SUBJECT_TOKEN_TYPE]" };
+
     public Option<string> Scope { get; } = new("--scope") { Description = "Space-separated scopes, e.g. studio:script [env: STUDIO_SCOPE]" };
 
     public Option<string> Audience { get; } = new("--audience") { Description = "audience parameter (Auth0, Okta) [env: STUDIO_AUDIENCE]" };
@@ -52,7 +62,7 @@ internal sealed class ClientOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { TokenUrl, Issuer, ClientId, ClientAuth, ClientSecretFile, ClientSecretStdin, ClientSecretOnCommandLine, PrivateKeyFile, PrivateKeyOnCommandLine, KeyId, AssertionAudience, AssertionType, Scope, Audience, Resource, ExtraParams, AllowInsecureHttp, Timeout, AssumedLifetime, MaxAttempts })
+        foreach (var option in new Option[] { TokenUrl, Issuer, ClientId, ClientAuth, ClientSecretFile, ClientSecretStdin, ClientSecretOnCommandLine, PrivateKeyFile, PrivateKeyOnCommandLine, KeyId, AssertionAudience, AssertionType, OidcAudience, AzureServiceConnection, Grant, SubjectTokenType, Scope, Audience, Resource, ExtraParams, AllowInsecureHttp, Timeout, AssumedLifetime, MaxAttempts })
         {
             command.Options.Add(option);
         }
@@ -76,6 +86,12 @@ internal sealed class ClientOptions
         }
 
         var chosenMethod = ReadAuthMethod(reader);
+        var grant = ReadGrant(reader);
+        if (chosenMethod is { } federated && federated.IsFederated())
+        {
+            return ReadFederatedRequest(reader, federated, grant);
+        }
+
         var key = chosenMethod is null or ClientAuthMethod.PrivateKeyJwt ? ReadPrivateKey(reader, parseResult, redactor) : null;
         if (chosenMethod == ClientAuthMethod.PrivateKeyJwt && key is null)
         {
@@ -93,13 +109,56 @@ internal sealed class ClientOptions
             ?? throw new TokenConfigurationException(TokenUrl.Name, "is required; pass --token-url https://studio.example.com/api/v2/oauth/token (or --issuer https://id.example.com to discover it), or set STUDIO_TOKEN_URL or STUDIO_ISSUER");
         var method = chosenMethod ?? (key is null ? ClientAuthMethod.ClientSecretBasic : ClientAuthMethod.PrivateKeyJwt);
 
+        var request = Common(reader, parseResult, tokenUrl) with
+        {
+            ClientSecret = secret,
+            ClientAssertionKey = key,
+            AuthMethod = method,
+            Grant = grant,
+        };
+        request.Validate();
+        return request;
+    }
+
+    /// <summary>
+    /// github_oidc and azure_oidc: no secret or key is read (one given anyway is left alone); the CI platform's ID
+    /// token is asked for at each request, so a missing permission is found here, before anything is sent.
+    /// </summary>
+    private TokenRequest ReadFederatedRequest(OptionReader reader, ClientAuthMethod method, TokenGrant grant)
+    {
+        var context = reader.Context;
+        var tokenUrl = ReadTokenUrl(reader) ?? ReadIssuer(reader)
+            ?? throw new TokenConfigurationException(TokenUrl.Name, "is required; pass --token-url https://studio.example.com/api/v2/oauth/token (or --issuer https://id.example.com to discover it), or set STUDIO_TOKEN_URL or STUDIO_ISSUER");
+        IClientAssertionSource source = method == ClientAuthMethod.GitHubOidc
+            ? GitHubIdTokenSource.FromEnvironment(context.GetEnvironmentVariable, context.CreateHttpClient(), context.TimeProvider, reader.String(OidcAudience, "STUDIO_OIDC_AUDIENCE"))
+            : AzureOidcTokenSource.FromEnvironment(context.GetEnvironmentVariable, context.CreateHttpClient(), context.TimeProvider, reader.String(AzureServiceConnection, "STUDIO_AZURE_SERVICE_CONNECTION_ID")
+                ?? throw new TokenConfigurationException(AzureServiceConnection.Name, "is required for azure_oidc; give the id of the service connection the server trusts, or set STUDIO_AZURE_SERVICE_CONNECTION_ID"));
+        var request = Common(reader, reader.ParseResult, tokenUrl) with
+        {
+            AuthMethod = method,
+            AssertionSource = source,
+            Grant = grant,
+            SubjectTokenType = reader.String(SubjectTokenType, "STUDIO_SUBJECT_TOKEN_TYPE") ?? TokenGrantNames.JwtTokenType,
+        };
+        request.Validate();
+        return request;
+    }
+
+    private TokenGrant ReadGrant(OptionReader reader)
+    {
+        var text = reader.String(Grant, "STUDIO_GRANT");
+        return text is null ? TokenGrant.ClientCredentials
+            : TokenGrantNames.TryParse(text, out var grant) ? grant
+            : throw new TokenConfigurationException(Grant.Name, $"'{text}' is not supported; use client_credentials or token-exchange");
+    }
+
+    /// <summary>What every client sends, whatever its credential.</summary>
+    private TokenRequest Common(OptionReader reader, ParseResult parseResult, Uri tokenUrl)
+    {
         var request = new TokenRequest
         {
             TokenUrl = tokenUrl,
             ClientId = reader.Required(ClientId, "STUDIO_CLIENT_ID", "my-client"),
-            ClientSecret = secret,
-            ClientAssertionKey = key,
-            AuthMethod = method,
             Scope = reader.String(Scope, "STUDIO_SCOPE"),
             Audience = reader.String(Audience, "STUDIO_AUDIENCE"),
             Resources = ReadResources(reader, parseResult),
@@ -113,7 +172,6 @@ internal sealed class ClientOptions
             },
             AssumedLifetime = reader.Duration(AssumedLifetime, "STUDIO_ASSUMED_LIFETIME") ?? TimeSpan.FromHours(1),
         };
-        request.Validate();
         return request;
     }
 
@@ -160,7 +218,7 @@ internal sealed class ClientOptions
 
         return ClientAuthMethodNames.TryParse(authText, out var method)
             ? method
-            : throw new TokenConfigurationException(ClientAuth.Name, $"'{authText}' is not supported; use client_secret_basic, client_secret_post or private_key_jwt");
+            : throw new TokenConfigurationException(ClientAuth.Name, $"'{authText}' is not supported; use {ClientAuthMethodNames.AllNames}");
     }
 
     public RetryPolicy ReadRetryPolicy(OptionReader reader) =>

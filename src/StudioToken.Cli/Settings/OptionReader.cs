@@ -13,6 +13,8 @@ internal sealed class OptionReader(ParseResult parseResult, CliContext context)
 {
     public CliContext Context => context;
 
+    public ParseResult ParseResult => parseResult;
+
     public string? String(Option<string> option, string? environmentVariable)
     {
         if (parseResult.GetResult(option) is not null)

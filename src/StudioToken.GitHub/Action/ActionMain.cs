@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using StudioToken.Core.OAuth;
@@ -16,6 +17,8 @@ namespace StudioToken.GitHub.Action;
 /// The action's main step, inside its container: check the inputs, fetch and mask the first token, write the token
 /// directory at a host path owned by the job's user, export it, and leave a refresher running for the later steps.
 /// </summary>
+// Container actions run on Linux runners only (actions/runner ContainerActionHandler).
+[SupportedOSPlatform("linux")]
 public sealed class ActionMain(ActionContext context)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)

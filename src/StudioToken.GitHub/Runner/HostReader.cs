@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using StudioToken.Core.Storage;
 
 namespace StudioToken.GitHub.Runner;
@@ -6,6 +7,7 @@ namespace StudioToken.GitHub.Runner;
 /// Installs the POSIX sh <c>studio-token</c> reader into the token directory's <c>bin/</c>, for later steps on the
 /// runner host: a native binary from the image might need a newer glibc than the host has, sh never does.
 /// </summary>
+[UnsupportedOSPlatform("windows")]
 public static class HostReader
 {
     public const string FileName = "studio-token";
