@@ -85,7 +85,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
 
         var method = ClientAuthMethod.ClientSecretBasic;
         // Core signs private_key_jwt assertions, but the task does not take a key yet (no input, no refresher hand-over).
-        if (Get("clientAuth") is { } authText && (!ClientAuthMethodNames.TryParse(authText, out method) || method == ClientAuthMethod.PrivateKeyJwt))
+        if (Get("clientAuth") is { } authText && (!ClientAuthMethodNames.TryParse(authText, out method) || method is not (ClientAuthMethod.ClientSecretBasic or ClientAuthMethod.ClientSecretPost)))
         {
             method = ClientAuthMethod.ClientSecretBasic; // so the request's own checks do not ask for a key as well
             Check("clientAuth", $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");

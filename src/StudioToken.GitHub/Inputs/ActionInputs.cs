@@ -68,7 +68,7 @@ public sealed class ActionInputs(Func<string, string?> environment)
         var method = ClientAuthMethod.ClientSecretBasic;
         var authText = Get("client-auth");
         // Core signs private_key_jwt assertions, but the action does not take a key yet (no input, no refresher hand-over).
-        if (authText is not null && (!ClientAuthMethodNames.TryParse(authText, out method) || method == ClientAuthMethod.PrivateKeyJwt))
+        if (authText is not null && (!ClientAuthMethodNames.TryParse(authText, out method) || method is not (ClientAuthMethod.ClientSecretBasic or ClientAuthMethod.ClientSecretPost)))
         {
             method = ClientAuthMethod.ClientSecretBasic; // so the request's own checks do not ask for a key as well
             Fail("client-auth", authText.ToLowerInvariant() is "private_key_jwt" or "github_oidc"
