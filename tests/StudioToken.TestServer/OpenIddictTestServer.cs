@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -75,12 +73,8 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        // The empty builder reads no appsettings or environment, so nothing on the machine can move the server.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
-        builder.Services.AddRoutingCore();
+        var builder = LoopbackWebHost.CreateBuilder(options.Port);
         builder.Services.Configure<KeyManagementOptions>(keys => keys.XmlRepository = new InMemoryKeyRepository());
-        builder.Services.AddSingleton<IHostLifetime, InertHostLifetime>();
         ConfigureLogging(builder.Logging);
         ConfigureOpenIddict(builder.Services, options.AccessTokenLifetime);
 
@@ -102,7 +96,7 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
         {
             await TestClientRegistration.RegisterAsync(app.Services, options.Clients, ct);
             await app.StartAsync(ct);
-            return new OpenIddictTestServer(app, tokenRequests, ListeningUrl(app));
+            return new OpenIddictTestServer(app, tokenRequests, LoopbackWebHost.ListeningUrl(app));
         }
         catch
         {
@@ -158,13 +152,5 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
                     .DisableTransportSecurityRequirement()
                     .EnableTokenEndpointPassthrough();
             });
-    }
-
-    private static Uri ListeningUrl(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
-            ?? throw new InvalidOperationException("Kestrel did not report the address it listens on.");
-        var address = addresses.Addresses.Single();
-        return new Uri(address.EndsWith('/') ? address : address + "/");
     }
 }
