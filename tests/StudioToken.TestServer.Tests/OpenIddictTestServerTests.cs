@@ -76,7 +76,7 @@ public sealed class OpenIddictTestServerTests
         using var request = OAuthRequests.Token(_server.TokenUrl, TestClient.DefaultPost, TestScopes.Script);
         var response = await OAuthResponse.SendAsync(_http, request);
 
-        var claims = JwtPayload(response.String("access_token")!);
+        var claims = JwtParts.Payload(response.String("access_token")!);
 
         using (Assert.EnterMultipleScope())
         {
@@ -157,7 +157,7 @@ public sealed class OpenIddictTestServerTests
         var response = await OAuthResponse.SendAsync(_http, request);
 
         AssertIsBearerToken(response);
-        Assert.That(JwtPayload(response.String("access_token")!).GetProperty("sub").GetString(), Is.EqualTo("key-client"));
+        Assert.That(JwtParts.Payload(response.String("access_token")!).GetProperty("sub").GetString(), Is.EqualTo("key-client"));
     }
 
     [Test]
@@ -226,13 +226,5 @@ public sealed class OpenIddictTestServerTests
     {
         using var request = OAuthRequests.AboutToken(_server.IntrospectionUrl, TestClient.DefaultBasic, token);
         return await OAuthResponse.SendAsync(_http, request);
-    }
-
-    private static JsonElement JwtPayload(string jwt)
-    {
-        var payload = jwt.Split('.')[1].Replace('-', '+').Replace('_', '/');
-        var padded = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-        using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)));
-        return json.RootElement.Clone();
     }
 }
