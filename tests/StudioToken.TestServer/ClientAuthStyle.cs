@@ -11,4 +11,10 @@ public enum ClientAuthStyle
 
     /// <summary>private_key_jwt: a signed client assertion (RFC 7523 §2.2), checked against the client's public keys.</summary>
     PrivateKeyJwt,
+
+    /// <summary>A CI platform's ID token as the client assertion, trusted through the client's federated credential.</summary>
+    FederatedAssertion,
+
+    /// <summary>No client authentication: a CI platform's ID token, trusted the same way, is the subject of an RFC 8693 token exchange.</summary>
+    FederatedSubjectToken,
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using StudioToken.TestServer.Federation;
 
 namespace StudioToken.TestServer;
 
@@ -105,6 +106,13 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers one more client while the server runs, for fixtures whose clients depend on something started after
+    /// the server (a federated client needs its issuer's URL).
+    /// </summary>
+    public Task RegisterClientAsync(TestClient client, CancellationToken cancellationToken = default) =>
+        TestClientRegistration.RegisterAsync(_app.Services, [client], cancellationToken);
+
     /// <summary>Stops the server; its keys and tokens are gone for good.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -140,6 +148,7 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
                     .SetIntrospectionEndpointUris(IntrospectionPath)
                     .SetRevocationEndpointUris(RevocationPath);
                 server.AllowClientCredentialsFlow();
+                server.AddFederationTrust();
                 server.RegisterScopes(TestScopes.Script, TestScopes.Read);
                 // The token endpoint checks scope permissions itself, to answer invalid_scope.
                 server.IgnoreScopePermissions();

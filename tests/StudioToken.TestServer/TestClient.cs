@@ -1,3 +1,5 @@
+using StudioToken.TestServer.Federation;
+
 namespace StudioToken.TestServer;
 
 /// <summary>A confidential client registered with the test server; <see cref="ToString"/> hides the secret.</summary>
@@ -21,7 +23,18 @@ public sealed record TestClient(string ClientId, string ClientSecret, ClientAuth
     public static TestClient WithPublicKeys(string clientId, params string[] publicKeys) =>
         new(clientId, string.Empty, ClientAuthStyle.PrivateKeyJwt, [TestScopes.Script]) { PublicKeys = publicKeys };
 
+    /// <summary>The CI platform ID tokens the server takes from this client instead of a secret; null for other clients.</summary>
+    public FederatedCredential? Federation { get; init; }
+
+    /// <summary>A client with no secret and no keys: only an ID token its credential trusts, sent as the client assertion, gets it in.</summary>
+    public static TestClient Federated(string clientId, FederatedCredential credential) =>
+        new(clientId, string.Empty, ClientAuthStyle.FederatedAssertion, [TestScopes.Script]) { Federation = credential };
+
+    /// <summary>A public client that gets tokens only by exchanging an ID token its credential trusts (RFC 8693).</summary>
+    public static TestClient FederatedExchange(string clientId, FederatedCredential credential) =>
+        new(clientId, string.Empty, ClientAuthStyle.FederatedSubjectToken, [TestScopes.Script]) { Federation = credential };
+
     // Records print every property; a secret must never reach test output or logs.
     public override string ToString() =>
-        $"TestClient {{ ClientId = {ClientId}, ClientSecret = ***, Auth = {Auth}, Scopes = [{string.Join(' ', Scopes)}], PublicKeys = {PublicKeys.Count} }}";
+        $"TestClient {{ ClientId = {ClientId}, ClientSecret = ***, Auth = {Auth}, Scopes = [{string.Join(' ', Scopes)}], PublicKeys = {PublicKeys.Count}, Federation = {Federation} }}";
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using StudioToken.TestServer.Federation;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace StudioToken.TestServer;
@@ -19,14 +20,18 @@ internal static class TestClientRegistration
 
     // Auth style is not restricted per application: tests pick the style, the server accepts either secret style.
     // A client with public keys and no secret can only authenticate with an assertion (OpenIddict enables
-    // private_key_jwt for every application that has a JSON Web Key Set).
+    // private_key_jwt for every application that has a JSON Web Key Set). OpenIddict insists that a confidential
+    // client have a secret or keys, so a federated one gets a random secret nobody is told: only the federation
+    // handlers can authenticate it. One that exchanges ID tokens is public, since RFC 8693 clients present the ID
+    // token as the subject, not as a credential.
     private static OpenIddictApplicationDescriptor Describe(TestClient client)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = client.ClientId,
-            ClientSecret = client.ClientSecret.Length == 0 ? null : client.ClientSecret,
-            ClientType = ClientTypes.Confidential,
+            ClientSecret = client.Auth == ClientAuthStyle.FederatedAssertion ? UnknownSecret()
+                : client.ClientSecret.Length == 0 ? null : client.ClientSecret,
+            ClientType = client.Auth == ClientAuthStyle.FederatedSubjectToken ? ClientTypes.Public : ClientTypes.Confidential,
             DisplayName = client.ClientId,
         };
         if (client.PublicKeys.Count > 0)
@@ -38,16 +43,24 @@ internal static class TestClientRegistration
             }
         }
 
+        if (client.Federation is not null)
+        {
+            client.Federation.EnsureLoopback();
+            descriptor.Properties[FederatedClients.CredentialProperty] = FederatedClients.Describe(client.Federation);
+        }
+
         descriptor.Permissions.UnionWith(
         [
             Permissions.Endpoints.Token,
             Permissions.Endpoints.Introspection,
             Permissions.Endpoints.Revocation,
-            Permissions.GrantTypes.ClientCredentials,
+            client.Auth == ClientAuthStyle.FederatedSubjectToken ? Permissions.GrantTypes.TokenExchange : Permissions.GrantTypes.ClientCredentials,
         ]);
         descriptor.Permissions.UnionWith(client.Scopes.Select(scope => Permissions.Prefixes.Scope + scope));
         return descriptor;
     }
+
+    private static string UnknownSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     // Only the public half goes into the key set, whatever PEM the test hands in.
     private static JsonWebKey PublicJsonWebKey(string pem)

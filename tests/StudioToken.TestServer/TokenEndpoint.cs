@@ -8,17 +8,18 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace StudioToken.TestServer;
 
-// Passthrough mode: OpenIddict has already authenticated the client and checked the grant type and that the scopes
-// exist; this endpoint checks the client may use them and decides what the access token says.
+// Passthrough mode: OpenIddict has already authenticated the client (or, in a token exchange, validated the subject
+// token) and checked the grant type and that the scopes exist; this endpoint checks the client may use them and
+// decides what the access token says: whichever the grant, it names the client.
 internal static class TokenEndpoint
 {
     public static async Task IssueAsync(HttpContext context)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server did not handle this request.");
-        if (!request.IsClientCredentialsGrantType() || request.ClientId is null)
+        if (!(request.IsClientCredentialsGrantType() || request.IsTokenExchangeGrantType()) || request.ClientId is null)
         {
-            throw new InvalidOperationException("Only client_credentials is enabled, so OpenIddict should have rejected this.");
+            throw new InvalidOperationException("Only client_credentials and token exchange are enabled, so OpenIddict should have rejected this.");
         }
 
         var applications = context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>();
