@@ -31,11 +31,7 @@ public sealed class IdTokenIssuerTests
     }
 
     [TearDown]
-    public void Answer_normally_again()
-    {
-        _issuer.Answer = IdTokenAnswer.Token;
-        _issuer.MintExpired = false;
-    }
+    public void Answer_normally_again() => _issuer.Reset();
 
     [Test]
     public async Task Listens_on_loopback_and_its_discovery_document_names_it_and_its_key_set()

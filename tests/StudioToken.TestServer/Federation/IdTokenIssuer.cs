@@ -65,6 +65,13 @@ public sealed class IdTokenIssuer : IAsyncDisposable
         set => _mintExpired = value;
     }
 
+    /// <summary>Back to answering with valid tokens, for tests that changed <see cref="Answer"/> or <see cref="MintExpired"/>.</summary>
+    public void Reset()
+    {
+        _answer = IdTokenAnswer.Token;
+        _mintExpired = false;
+    }
+
     /// <summary>ID tokens handed out so far, by both endpoints.</summary>
     public int IssuedCount => _issued.Count;
 

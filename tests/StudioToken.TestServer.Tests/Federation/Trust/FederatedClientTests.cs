@@ -14,7 +14,7 @@ public sealed class FederatedClientTests
     private static HttpClient Http => FederationServers.Http;
 
     [TearDown]
-    public void Mint_valid_tokens_again() => Issuer.MintExpired = false;
+    public void Mint_valid_tokens_again() => Issuer.Reset();
 
     [Test]
     public async Task A_GitHub_ID_token_as_the_client_assertion_gets_a_token_naming_the_client()

@@ -2,20 +2,16 @@ using StudioToken.TestServer.Federation;
 
 namespace StudioToken.TestServer.Tests.Federation.Trust;
 
-/// <summary>
-/// One ID-token issuer and one OpenIddict server that trusts it, for the federation tests: the server takes seconds
-/// to start. The issuer starts first, since the clients' trust names its URL.
-/// </summary>
+/// <summary>One issuer and one OpenIddict server that trusts it for the federation tests: the server takes seconds to start.</summary>
 [SetUpFixture]
 public sealed class FederationServers
 {
-    private static IdTokenIssuer? _issuer;
-    private static OpenIddictTestServer? _server;
+    private static FederationRig? _rig;
     private static HttpClient? _http;
 
-    public static IdTokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("the issuer has not started");
+    public static IdTokenIssuer Issuer => Rig.Issuer;
 
-    public static OpenIddictTestServer Server => _server ?? throw new InvalidOperationException("the server has not started");
+    public static OpenIddictTestServer Server => Rig.Server;
 
     /// <summary>For the tests' own requests to both.</summary>
     public static HttpClient Http => _http ?? throw new InvalidOperationException("the servers have not started");
@@ -35,33 +31,29 @@ public sealed class FederationServers
     /// <summary>Holds the issuer's public key as its own, as if its JWKS had been registered for it: what OpenIddict itself does with that.</summary>
     public static TestClient IssuerKeyClient { get; private set; } = null!;
 
+    private static FederationRig Rig => _rig ?? throw new InvalidOperationException("the servers have not started");
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        _issuer = await IdTokenIssuer.StartAsync();
-        GitHubClient = TestClient.Federated("github-client", Issuer.GitHubCredential());
-        AzureClient = TestClient.Federated("azure-client", Issuer.AzureCredential());
-        ExchangeClient = TestClient.FederatedExchange("exchange-client", Issuer.GitHubCredential());
-        OtherRepositoryClient = TestClient.Federated("other-repo-client", Issuer.GitHubCredential() with { Subject = "repo:octo-org/other-repo:ref:refs/heads/main" });
-        IssuerKeyClient = TestClient.WithPublicKeys("issuer-key-client", Issuer.PublicKeyPem);
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions
+        _rig = await FederationRig.StartAsync(issuer =>
         {
-            Clients = [TestClient.DefaultBasic, GitHubClient, AzureClient, ExchangeClient, OtherRepositoryClient, IssuerKeyClient],
-        });
+            GitHubClient = TestClient.Federated("github-client", issuer.GitHubCredential());
+            AzureClient = TestClient.Federated("azure-client", issuer.AzureCredential());
+            ExchangeClient = TestClient.FederatedExchange("exchange-client", issuer.GitHubCredential());
+            OtherRepositoryClient = TestClient.Federated("other-repo-client", issuer.GitHubCredential() with { Subject = "repo:octo-org/other-repo:ref:refs/heads/main" });
+            IssuerKeyClient = TestClient.WithPublicKeys("issuer-key-client", issuer.PublicKeyPem);
+            return [TestClient.DefaultBasic, GitHubClient, AzureClient, ExchangeClient, OtherRepositoryClient, IssuerKeyClient];
+        }, TimeSpan.FromHours(1));
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_server is not null)
+        if (_rig is not null)
         {
-            await _server.DisposeAsync();
-        }
-
-        if (_issuer is not null)
-        {
-            await _issuer.DisposeAsync();
+            await _rig.DisposeAsync();
         }
 
         _http?.Dispose();
