@@ -1,12 +1,10 @@
 using System.Buffers.Text;
 using System.Text;
 using Newtonsoft.Json.Linq;
-using StudioToken.Azure.Oidc;
 using StudioToken.Core;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Retry;
 using StudioToken.Core.Tokens;
-using StudioToken.GitHub.Oidc;
 using StudioToken.Testing;
 using StudioToken.TestServer;
 using StudioToken.TestServer.Federation;
@@ -20,9 +18,6 @@ namespace StudioToken.Integration.Tests.Federation;
 [CancelAfter(120_000)]
 public sealed class FederatedTokenClientTests
 {
-    // The ID-token endpoint's own per-request timeout, which starts a timer at every attempt.
-    private static readonly TimeSpan IdTokenRequestTimeout = TimeSpan.FromSeconds(30);
-
     private HttpClient _http = null!;
 
     private static IdTokenIssuer Issuer => FederationServers.Issuer;
@@ -41,7 +36,7 @@ public sealed class FederatedTokenClientTests
     [Test]
     public async Task Each_github_oidc_request_asks_GitHub_for_a_new_ID_token_and_gets_a_token_naming_the_client()
     {
-        var request = Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, GitHubSource());
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http));
         var before = Issuer.IssuedCount;
 
         var first = await RequestTokenAsync(request);
@@ -60,7 +55,7 @@ public sealed class FederatedTokenClientTests
     [Test]
     public async Task Github_oidc_with_an_audience_asks_GitHub_for_an_ID_token_for_that_audience()
     {
-        var request = Request(FederationServers.GitHubAudienceClient, ClientAuthMethod.GitHubOidc, GitHubSource(FederationServers.CustomAudience));
+        var request = FederatedSources.Request(FederationServers.GitHubAudienceClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http, FederationServers.CustomAudience));
 
         var response = await RequestTokenAsync(request);
 
@@ -71,7 +66,7 @@ public sealed class FederatedTokenClientTests
     [Test]
     public async Task Each_azure_oidc_request_asks_Azure_for_a_new_OIDC_token_and_gets_a_token_naming_the_client()
     {
-        var request = Request(FederationServers.AzureClient, ClientAuthMethod.AzureOidc, AzureSource());
+        var request = FederatedSources.Request(FederationServers.AzureClient, ClientAuthMethod.AzureOidc, FederatedSources.Azure(_http));
         var before = Issuer.IssuedCount;
 
         var first = await RequestTokenAsync(request);
@@ -90,9 +85,9 @@ public sealed class FederatedTokenClientTests
     public async Task Token_exchange_gets_a_token(ClientAuthMethod method)
     {
         var (client, source) = method == ClientAuthMethod.GitHubOidc
-            ? (FederationServers.GitHubExchangeClient, (IClientAssertionSource)GitHubSource())
-            : (FederationServers.AzureExchangeClient, AzureSource());
-        var request = Request(client, method, source) with { Grant = TokenGrant.TokenExchange };
+            ? (FederationServers.GitHubExchangeClient, (IClientAssertionSource)FederatedSources.GitHub(_http))
+            : (FederationServers.AzureExchangeClient, FederatedSources.Azure(_http));
+        var request = FederatedSources.Request(client, method, source) with { Grant = TokenGrant.TokenExchange };
         var before = Issuer.IssuedCount;
 
         var response = await RequestTokenAsync(request);
@@ -104,7 +99,7 @@ public sealed class FederatedTokenClientTests
     [Test]
     public async Task Revocation_authenticated_with_github_oidc_revokes_the_token_with_an_ID_token_of_its_own()
     {
-        var request = Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, GitHubSource());
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http));
         var token = (await RequestTokenAsync(request)).Token.Value;
         Assert.That(await FederationServers.IsActiveAsync(token.Reveal()), Is.True, "the token must be live before it is revoked");
         var before = Issuer.IssuedCount;
@@ -122,7 +117,7 @@ public sealed class FederatedTokenClientTests
     public async Task The_acquirer_retries_after_GitHub_answers_500_and_the_retry_gets_a_token()
     {
         var clock = new TimerDrivenClock(TimeProvider.System.GetUtcNow());
-        var request = Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, GitHubSource(timeProvider: clock)) with { RequestTimeout = Timeout.InfiniteTimeSpan };
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http, timeProvider: clock)) with { RequestTimeout = Timeout.InfiniteTimeSpan };
         var source = new ClientCredentialsTokenSource(new TokenClient(_http, clock, new RefreshPolicy(), new FixedRandom(0.5)), request);
         var acquirer = new TokenAcquirer(source, new RetryPolicy(), clock, new FixedRandom(0.5), SilentTokenLog.Instance);
         Issuer.Answer = IdTokenAnswer.ServerError;
@@ -130,7 +125,7 @@ public sealed class FederatedTokenClientTests
         var requestsBefore = Server.TokenRequestCount;
 
         var acquiring = acquirer.AcquireAsync(CancellationToken.None);
-        var retryDelay = await NextTimerOtherThanAsync(clock, IdTokenRequestTimeout);
+        var retryDelay = await FederatedSources.NextWaitAsync(clock);
         Issuer.Answer = IdTokenAnswer.Token;
         clock.Advance(retryDelay);
         var response = await acquiring;
@@ -147,7 +142,7 @@ public sealed class FederatedTokenClientTests
     public void An_expired_ID_token_is_a_rejection_that_says_so_and_holds_no_token()
     {
         Issuer.MintExpired = true;
-        var request = Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, GitHubSource());
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http));
 
         var failure = Assert.ThrowsAsync<OAuthErrorException>(() => RequestTokenAsync(request))!;
 
@@ -165,7 +160,7 @@ public sealed class FederatedTokenClientTests
     public void A_403_from_GitHub_is_a_rejection_naming_the_permission_and_nothing_reaches_the_server()
     {
         Issuer.Answer = IdTokenAnswer.Forbidden;
-        var request = Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, GitHubSource());
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http));
         var before = Server.TokenRequestCount;
 
         var failure = Assert.ThrowsAsync<TokenRequestException>(() => RequestTokenAsync(request))!;
@@ -179,36 +174,6 @@ public sealed class FederatedTokenClientTests
 
         FederationServers.AssertNoSecretIn(failure.Message);
     }
-
-    private static async Task<TimeSpan> NextTimerOtherThanAsync(TimerDrivenClock clock, TimeSpan skipped)
-    {
-        while (true)
-        {
-            var due = await clock.NextTimerAsync();
-            if (due != skipped)
-            {
-                return due;
-            }
-        }
-    }
-
-    private static TokenRequest Request(TestClient client, ClientAuthMethod method, IClientAssertionSource source) => new()
-    {
-        TokenUrl = Server.TokenUrl,
-        ClientId = client.ClientId,
-        AuthMethod = method,
-        AssertionSource = source,
-        Scope = TestScopes.Script,
-    };
-
-    private GitHubIdTokenSource GitHubSource(string? audience = null, TimeProvider? timeProvider = null) =>
-        GitHubIdTokenSource.FromEnvironment(Lookup(FederatedEnvironments.GitHub(FederationServers.GitHubClient)), _http, timeProvider ?? TimeProvider.System, audience);
-
-    private AzureOidcTokenSource AzureSource() =>
-        AzureOidcTokenSource.FromEnvironment(Lookup(FederatedEnvironments.Azure(FederationServers.AzureClient)), _http, TimeProvider.System, Issuer.AzureServiceConnectionId);
-
-    private static Func<string, string?> Lookup(Dictionary<string, string> environment) =>
-        name => environment.TryGetValue(name, out var value) ? value : null;
 
     private Task<TokenResponse> RequestTokenAsync(TokenRequest request) =>
         new TokenClient(_http, TimeProvider.System, new RefreshPolicy(), new FixedRandom(0.5)).RequestAsync(request, CancellationToken.None);
