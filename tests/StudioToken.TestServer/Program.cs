@@ -2,23 +2,28 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StudioToken.TestServer;
+using StudioToken.TestServer.Federation;
 
 // Process mode for CI smoke tests and benchmarks:
-//   dotnet StudioToken.TestServer.dll [--port N] [--lifetime SECONDS] [--write-client-key FILE]
+//   dotnet StudioToken.TestServer.dll [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE]
 // Prints one line, "listening <token url>", then serves until SIGTERM or Ctrl+C.
 // --write-client-key registers a private_key_jwt client, "key-client", with a new EC P-256 key and writes its private
 // key (PKCS#8 PEM, mode 0600) to FILE before listening; no key is kept in the repository.
+// --federation also starts a local ID-token issuer standing in for GitHub Actions and Azure Pipelines, registers
+// clients that trust it ("github-client", "azure-client", "github-exchange-client"), and writes to FILE (mode 0600)
+// the shell exports a job would have: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
+// and STUDIO_AZURE_SERVICE_CONNECTION_ID.
 
-if (!TryParse(args, out var options, out var clientKeyFile))
+if (!TryParse(args, out var options, out var clientKeyFile, out var federationFile))
 {
-    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE]");
+    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE]");
     return 2;
 }
 
 if (clientKeyFile is not null)
 {
     using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    WritePrivateKey(clientKeyFile, key.ExportPkcs8PrivateKeyPem());
+    WritePrivateFile(clientKeyFile, key.ExportPkcs8PrivateKeyPem());
     options = options with { Clients = [.. options.Clients, TestClient.WithPublicKeys("key-client", key.ExportSubjectPublicKeyInfoPem())] };
 }
 
@@ -33,6 +38,28 @@ void RequestStop(PosixSignalContext signal)
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
 
+await using var issuer = federationFile is null ? null : await IdTokenIssuer.StartAsync();
+if (issuer is not null)
+{
+    options = options with
+    {
+        Clients =
+        [
+            .. options.Clients,
+            TestClient.Federated("github-client", issuer.GitHubCredential()),
+            TestClient.Federated("azure-client", issuer.AzureCredential()),
+            TestClient.FederatedExchange("github-exchange-client", issuer.GitHubCredential()),
+        ],
+    };
+    WritePrivateFile(federationFile!, string.Join('\n',
+        $"export ACTIONS_ID_TOKEN_REQUEST_URL='{issuer.GitHubRequestUrl.AbsoluteUri}'",
+        $"export ACTIONS_ID_TOKEN_REQUEST_TOKEN='{issuer.GitHubRequestToken}'",
+        $"export SYSTEM_OIDCREQUESTURI='{issuer.AzureOidcRequestUri.AbsoluteUri}'",
+        $"export SYSTEM_ACCESSTOKEN='{issuer.AzureAccessToken}'",
+        $"export STUDIO_AZURE_SERVICE_CONNECTION_ID='{issuer.AzureServiceConnectionId}'",
+        string.Empty));
+}
+
 await using var server = await OpenIddictTestServer.StartAsync(options);
 // Scripts wait for this exact line; flush so a pipe reader sees it now, not at exit.
 await Console.Out.WriteLineAsync($"listening {server.TokenUrl}");
@@ -40,10 +67,11 @@ await Console.Out.FlushAsync();
 await stop.Task;
 return 0;
 
-static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out string? clientKeyFile)
+static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out string? clientKeyFile, out string? federationFile)
 {
     options = new OpenIddictTestServerOptions();
     clientKeyFile = null;
+    federationFile = null;
     for (var i = 0; i < args.Length; i += 2)
     {
         if (i + 1 >= args.Length)
@@ -54,6 +82,12 @@ static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out
         if (args[i] == "--write-client-key")
         {
             clientKeyFile = args[i + 1];
+            continue;
+        }
+
+        if (args[i] == "--federation")
+        {
+            federationFile = args[i + 1];
             continue;
         }
 
@@ -78,8 +112,8 @@ static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out
     return true;
 }
 
-// A private key file as tools expect one: new, owner-only from the first byte.
-static void WritePrivateKey(string path, string pem)
+// A private file (key, credentials) as tools expect one: new, owner-only from the first byte.
+static void WritePrivateFile(string path, string text)
 {
     var file = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
     if (!OperatingSystem.IsWindows())
@@ -88,5 +122,5 @@ static void WritePrivateKey(string path, string pem)
     }
 
     using var writer = new StreamWriter(path, file);
-    writer.Write(pem);
+    writer.Write(text);
 }
