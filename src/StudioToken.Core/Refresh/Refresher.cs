@@ -26,6 +26,12 @@ public sealed record RefresherOptions
     /// <summary>How often to look whether the directory still exists (a stat; negligible cost).</summary>
     public TimeSpan DirectoryCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The shortest wait after a successful refresh. A token that is due again at once (a cache that hands back the
+    /// same token, an exp skewed by the server's clock) would otherwise be asked for again and again without pause.
+    /// </summary>
+    public TimeSpan MinimumRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     public RetryPolicy Retry { get; init; } = new();
 }
 
@@ -70,7 +76,8 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
                 var metadata = publisher.Publish(response.Token);
                 Interlocked.Increment(ref _rotations);
                 consecutiveFailures = 0;
-                nextAttempt = response.Token.RefreshOn;
+                var earliest = timeProvider.GetUtcNow() + options.MinimumRefreshInterval;
+                nextAttempt = response.Token.RefreshOn > earliest ? response.Token.RefreshOn : earliest;
                 log.Information($"{RefresherLogLines.Refreshed}{metadata.Generation}, expires {TokenMetadata.Rfc3339(metadata.ExpiresAt)}, next refresh in {DurationText.Format(nextAttempt - timeProvider.GetUtcNow())}");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

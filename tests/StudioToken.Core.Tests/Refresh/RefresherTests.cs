@@ -113,6 +113,24 @@ public sealed class RefresherTests
     }
 
     [Test]
+    public async Task A_new_token_already_due_for_refresh_waits_the_minimum_interval_instead_of_asking_again_at_once()
+    {
+        // A cache handing back the same token, or an exp skewed by the server's clock: RefreshOn is already past.
+        _answers.Enqueue(() => Task.FromResult(new TokenResponse(TestTokens.Issued("tok-due", _time.GetUtcNow(), Lifetime) with { RefreshOn = _time.GetUtcNow() - Second }, [])));
+        var running = Start(Refresher(new RefresherOptions { MinimumRefreshInterval = TimeSpan.FromSeconds(10) }));
+
+        Run(TimeSpan.FromMinutes(30));
+        VerifyCalls(1);
+        Run(TimeSpan.FromSeconds(9));
+        VerifyCalls(1);
+        Run(Second);
+        VerifyCalls(2);
+
+        await _stop.CancelAsync();
+        Assert.That(await running, Is.EqualTo(RefresherStopReason.Cancelled));
+    }
+
+    [Test]
     public void Rotates_again_at_each_new_tokens_RefreshOn()
     {
         var refresher = Refresher();
