@@ -33,7 +33,10 @@ public sealed record EntraSettings
     public Uri Authority => new(AuthorityHost, TenantId.Trim() + "/");
 
     /// <summary>Where MSAL sends the request, for logs and <c>token.json</c>.</summary>
-    public Uri TokenEndpoint => new(Authority, "oauth2/v2.0/token");
+    public Uri TokenEndpoint => TokenEndpointOf(AuthorityHost, TenantId);
+
+    public static Uri TokenEndpointOf(Uri authorityHost, string tenantId) =>
+        new(authorityHost, tenantId.Trim() + "/oauth2/v2.0/token");
 
     /// <summary>The scope that asks for every application permission granted on <paramref name="resource"/>.</summary>
     public static string DefaultScopeOf(string resource) =>
@@ -48,16 +51,25 @@ public sealed record EntraSettings
         }
     }
 
+    /// <summary>What is wrong with a tenant id, checked first since it becomes part of a URL; null when nothing is.</summary>
+    public static TokenConfigurationException? TenantProblem(string tenantId)
+    {
+        if (string.IsNullOrWhiteSpace(tenantId) || !tenantId.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.') || tenantId.Contains("..", StringComparison.Ordinal))
+        {
+            return new TokenConfigurationException("tenant-id", "must be the directory (tenant) id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain such as contoso.onmicrosoft.com");
+        }
+
+        return TenantAliases.Contains(tenantId.Trim())
+            ? new TokenConfigurationException("tenant-id", $"'{tenantId.Trim()}' names no tenant, and Entra issues client-credentials tokens only for one; give the directory (tenant) id")
+            : null;
+    }
+
     /// <summary>Every setting that is wrong, each naming the fix.</summary>
     public IEnumerable<TokenConfigurationException> Problems()
     {
-        if (string.IsNullOrWhiteSpace(TenantId) || !TenantId.Trim().All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+        if (TenantProblem(TenantId) is { } tenantProblem)
         {
-            yield return new TokenConfigurationException("tenant-id", "must be the directory (tenant) id, a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47, or a verified domain such as contoso.onmicrosoft.com");
-        }
-        else if (TenantAliases.Contains(TenantId.Trim()))
-        {
-            yield return new TokenConfigurationException("tenant-id", $"'{TenantId.Trim()}' names no tenant, and Entra issues client-credentials tokens only for one; give the directory (tenant) id");
+            yield return tenantProblem;
         }
 
         if (!AuthorityHost.IsAbsoluteUri || AuthorityHost.Scheme != Uri.UriSchemeHttps || AuthorityHost.AbsolutePath != "/" || !string.IsNullOrEmpty(AuthorityHost.Query) || !string.IsNullOrEmpty(AuthorityHost.UserInfo))
