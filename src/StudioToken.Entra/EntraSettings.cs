@@ -64,6 +64,14 @@ public sealed record EntraSettings
             : null;
     }
 
+    /// <summary>What is wrong with an authority host, checked before it is used to build the token endpoint; null when nothing is.</summary>
+    public static TokenConfigurationException? AuthorityHostProblem(Uri authorityHost) =>
+        !authorityHost.IsAbsoluteUri || authorityHost.Scheme != Uri.UriSchemeHttps || authorityHost.AbsolutePath != "/" || !string.IsNullOrEmpty(authorityHost.Query) || !string.IsNullOrEmpty(authorityHost.UserInfo)
+
+            // MSAL itself refuses http:// authorities; a path would end up between the host and the tenant.
+            ? new TokenConfigurationException("authority-host", $"'{authorityHost}' must be an https:// host alone, e.g. {DefaultAuthorityHost.GetLeftPart(UriPartial.Authority)} or https://login.microsoftonline.us")
+            : null;
+
     /// <summary>Every setting that is wrong, each naming the fix.</summary>
     public IEnumerable<TokenConfigurationException> Problems()
     {
@@ -72,10 +80,9 @@ public sealed record EntraSettings
             yield return tenantProblem;
         }
 
-        if (!AuthorityHost.IsAbsoluteUri || AuthorityHost.Scheme != Uri.UriSchemeHttps || AuthorityHost.AbsolutePath != "/" || !string.IsNullOrEmpty(AuthorityHost.Query) || !string.IsNullOrEmpty(AuthorityHost.UserInfo))
+        if (AuthorityHostProblem(AuthorityHost) is { } hostProblem)
         {
-            // MSAL itself refuses http:// authorities; a path would end up between the host and the tenant.
-            yield return new TokenConfigurationException("authority-host", $"'{AuthorityHost}' must be an https:// host alone, e.g. {DefaultAuthorityHost.GetLeftPart(UriPartial.Authority)} or https://login.microsoftonline.us");
+            yield return hostProblem;
         }
 
         if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Any(char.IsControl))

@@ -99,7 +99,24 @@ internal sealed class EntraOptions
             {
                 GetEnvironmentVariable = name => name == "STUDIO_TOKEN_URL" ? tokenEndpoint.AbsoluteUri : reader.Context.GetEnvironmentVariable(name),
             };
-            request = client.ReadRequest(new OptionReader(parseResult, withTokenUrl), parseResult, redactor);
+            try
+            {
+                request = client.ReadRequest(new OptionReader(parseResult, withTokenUrl), parseResult, redactor);
+            }
+            catch (TokenConfigurationException ex) when (ex.Setting == "client-secret" && !ex.Message.Contains(" is empty", StringComparison.Ordinal))
+            {
+                throw new TokenConfigurationException("client-secret", $"no credential for {Provider.Name} {EntraProvider}; set STUDIO_CLIENT_SECRET (or use --client-secret-file or --client-secret-stdin), pass {CertificateFile.Name}, or --client-auth github_oidc or azure_oidc");
+            }
+
+            if (request.ClientAssertionKey is not null)
+            {
+                throw new TokenConfigurationException(client.PrivateKeyFile.Name, $"a private key is not used with {Provider.Name} {EntraProvider}: give the certificate uploaded to the app with {CertificateFile.Name}");
+            }
+
+            if (request.Grant != TokenGrant.ClientCredentials)
+            {
+                throw new TokenConfigurationException(client.Grant.Name, $"only client_credentials is used with {Provider.Name} {EntraProvider}; a federated ID token is sent as the client assertion");
+            }
             credential = request.AuthMethod.IsFederated()
                 ? new EntraCredential.FederatedAssertion(request.AssertionSource!)
                 : new EntraCredential.ClientSecret(request.ClientSecret!);
@@ -126,9 +143,12 @@ internal sealed class EntraOptions
             return EntraSettings.DefaultAuthorityHost;
         }
 
-        return Uri.TryCreate(text, UriKind.Absolute, out var host)
-            ? host
-            : throw new TokenConfigurationException(AuthorityHost.Name, $"'{text}' is not an absolute URL, e.g. https://login.microsoftonline.us");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var host))
+        {
+            throw new TokenConfigurationException(AuthorityHost.Name, $"'{text}' is not an absolute URL, e.g. https://login.microsoftonline.us");
+        }
+
+        return EntraSettings.AuthorityHostProblem(host) is { } problem ? throw problem : host;
     }
 
     /// <summary>What MSAL would not send, or where Entra's endpoint is fixed: an error rather than silently unused.</summary>
