@@ -13,10 +13,19 @@ using StudioToken.TestServer.Federation;
 // clients that trust it ("github-client", "azure-client", "github-exchange-client"), and writes to FILE (mode 0600)
 // the shell exports a job would have: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
 // and STUDIO_AZURE_SERVICE_CONNECTION_ID.
+//   dotnet StudioToken.TestServer.dll --entra DIR [--port N] [--lifetime SECONDS]
+// starts the Entra stand-in (HTTPS) instead, writes its self-signed certificate to DIR/ca.pem (for SSL_CERT_FILE) and
+// a new client certificate with its key to DIR/client-certificate.pem (mode 0600), and prints "listening <authority
+// host>". It takes the client secret EntraStandInProcess.ClientSecret, any other is invalid_client.
+
+if (args.Length >= 2 && args[0] == "--entra")
+{
+    return await EntraStandInProcess.RunAsync(args[1], args[2..]);
+}
 
 if (!TryParse(args, out var options, out var clientKeyFile, out var federationFile))
 {
-    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE]");
+    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE] | --entra DIR [--port N] [--lifetime SECONDS]");
     return 2;
 }
 
