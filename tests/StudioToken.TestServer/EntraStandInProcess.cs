@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -34,22 +33,12 @@ internal static class EntraStandInProcess
             }
         }
 
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void RequestStop(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            stop.TrySetResult();
-        }
-
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
-
+        using var stop = new ProcessStopSignal();
         await using var standIn = await EntraStandIn.StartAsync(options);
         await File.WriteAllTextAsync(Path.Combine(directory, "ca.pem"), standIn.ServerCertificatePem());
         WriteClientCertificate(Path.Combine(directory, "client-certificate.pem"));
-        await Console.Out.WriteLineAsync($"listening {standIn.AuthorityHost}");
-        await Console.Out.FlushAsync();
-        await stop.Task;
+        await ProcessStopSignal.AnnounceAsync(standIn.AuthorityHost);
+        await stop.Requested;
         return 0;
     }
 

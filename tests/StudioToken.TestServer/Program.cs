@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StudioToken.TestServer;
 using StudioToken.TestServer.Federation;
@@ -36,17 +35,7 @@ if (clientKeyFile is not null)
     options = options with { Clients = [.. options.Clients, TestClient.WithPublicKeys("key-client", key.ExportSubjectPublicKeyInfoPem())] };
 }
 
-var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-void RequestStop(PosixSignalContext signal)
-{
-    // Shut down cleanly instead of letting the runtime kill the process mid-request.
-    signal.Cancel = true;
-    stop.TrySetResult();
-}
-
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
-
+using var stop = new ProcessStopSignal();
 await using var issuer = federationFile is null ? null : await IdTokenIssuer.StartAsync();
 if (issuer is not null)
 {
@@ -70,10 +59,8 @@ if (issuer is not null)
 }
 
 await using var server = await OpenIddictTestServer.StartAsync(options);
-// Scripts wait for this exact line; flush so a pipe reader sees it now, not at exit.
-await Console.Out.WriteLineAsync($"listening {server.TokenUrl}");
-await Console.Out.FlushAsync();
-await stop.Task;
+await ProcessStopSignal.AnnounceAsync(server.TokenUrl);
+await stop.Requested;
 return 0;
 
 static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out string? clientKeyFile, out string? federationFile)
