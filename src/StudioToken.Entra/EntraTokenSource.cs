@@ -124,8 +124,10 @@ public sealed class EntraTokenSource : ITokenSource
             throw new TokenRequestException(TokenFailureKind.BadResponse, "Entra ID returned a token that had already expired; check the clock");
         }
 
-        // Entra's refresh_in (MSAL's RefreshOn) when it sent one; else our own refresh-at with jitter.
-        var refreshOn = result.AuthenticationResultMetadata?.RefreshOn is { } msalRefreshOn && msalRefreshOn < expiresOn
+        // Entra's refresh_in (MSAL's RefreshOn) when it sent one; else our own refresh-at with jitter. One already past
+        // (a zero or negative refresh_in, or MSAL's wall clock behind ours) is ignored: taken, it would make the
+        // refresher ask again at once, and again, with no backoff.
+        var refreshOn = result.AuthenticationResultMetadata?.RefreshOn is { } msalRefreshOn && msalRefreshOn > sentAt && msalRefreshOn < expiresOn
             ? msalRefreshOn
             : _refreshPolicy.RefreshOn(sentAt, expiresOn, _random);
         var scope = result.Scopes is null ? null : string.Join(' ', result.Scopes);

@@ -68,4 +68,19 @@ public sealed class EntraCacheTests
             Assert.That(second.Value, Is.Not.EqualTo(first.Value));
         });
     }
+
+    [Test]
+    public async Task A_refresh_in_already_past_is_ignored_for_refresh_at_so_the_refresher_does_not_ask_again_at_once()
+    {
+        await using var entra = await EntraFixture.StartAsync(new EntraStandInOptions { ExpiresIn = 3599, RefreshIn = -1000 });
+        var source = entra.Source(new EntraCredential.ClientSecret(new Secret("s3cret")), new RefreshPolicy { RefreshAt = 0.5, Jitter = 0 });
+
+        var token = (await source.RequestTokenAsync(CancellationToken.None)).Token;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(token.RefreshOn, Is.GreaterThan(token.IssuedAt));
+            Assert.That(token.RefreshOn - token.IssuedAt, Is.EqualTo((token.ExpiresOn - token.IssuedAt) / 2).Within(TimeSpan.FromSeconds(1)));
+        });
+    }
 }
