@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using StudioToken.TestServer;
 using StudioToken.TestServer.Federation;
@@ -13,10 +12,19 @@ using StudioToken.TestServer.Federation;
 // clients that trust it ("github-client", "azure-client", "github-exchange-client"), and writes to FILE (mode 0600)
 // the shell exports a job would have: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
 // and STUDIO_AZURE_SERVICE_CONNECTION_ID.
+//   dotnet StudioToken.TestServer.dll --entra DIR [--port N] [--lifetime SECONDS]
+// starts the Entra stand-in (HTTPS) instead, writes its self-signed certificate to DIR/ca.pem (for SSL_CERT_FILE) and
+// a new client certificate with its key to DIR/client-certificate.pem (mode 0600), and prints "listening <authority
+// host>". It takes the client secret EntraStandInProcess.ClientSecret, any other is invalid_client.
+
+if (args.Length >= 2 && args[0] == "--entra")
+{
+    return await EntraStandInProcess.RunAsync(args[1], args[2..]);
+}
 
 if (!TryParse(args, out var options, out var clientKeyFile, out var federationFile))
 {
-    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE]");
+    await Console.Error.WriteLineAsync("usage: StudioToken.TestServer [--port N] [--lifetime SECONDS] [--write-client-key FILE] [--federation FILE] | --entra DIR [--port N] [--lifetime SECONDS]");
     return 2;
 }
 
@@ -27,17 +35,7 @@ if (clientKeyFile is not null)
     options = options with { Clients = [.. options.Clients, TestClient.WithPublicKeys("key-client", key.ExportSubjectPublicKeyInfoPem())] };
 }
 
-var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-void RequestStop(PosixSignalContext signal)
-{
-    // Shut down cleanly instead of letting the runtime kill the process mid-request.
-    signal.Cancel = true;
-    stop.TrySetResult();
-}
-
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
-
+using var stop = new ProcessStopSignal();
 await using var issuer = federationFile is null ? null : await IdTokenIssuer.StartAsync();
 if (issuer is not null)
 {
@@ -61,10 +59,8 @@ if (issuer is not null)
 }
 
 await using var server = await OpenIddictTestServer.StartAsync(options);
-// Scripts wait for this exact line; flush so a pipe reader sees it now, not at exit.
-await Console.Out.WriteLineAsync($"listening {server.TokenUrl}");
-await Console.Out.FlushAsync();
-await stop.Task;
+await ProcessStopSignal.AnnounceAsync(server.TokenUrl);
+await stop.Requested;
 return 0;
 
 static bool TryParse(string[] args, out OpenIddictTestServerOptions options, out string? clientKeyFile, out string? federationFile)

@@ -15,7 +15,8 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
 /// <summary>Runs the real command tree in-process with a given environment, standard input and clock.</summary>
 public static class CliHarness
 {
-    public static async Task<CliRun> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, string standardInput = "", TimeProvider? timeProvider = null, Random? random = null, CancellationToken cancellationToken = default)
+    /// <param name="createHandler">The HTTP handler for every request the run sends, e.g. one that trusts a test server's certificate.</param>
+    public static async Task<CliRun> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, string standardInput = "", TimeProvider? timeProvider = null, Random? random = null, Func<HttpMessageHandler>? createHandler = null, CancellationToken cancellationToken = default)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -28,7 +29,7 @@ public static class CliHarness
             timeProvider ?? TimeProvider.System)
         {
             Random = random ?? new FixedRandom(0.5),
-            CreateHttpClient = () => TokenClient.CreateHttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, AutomaticDecompression = DecompressionMethods.None }),
+            CreateHttpClient = () => TokenClient.CreateHttpClient(createHandler?.Invoke() ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, AutomaticDecompression = DecompressionMethods.None }),
         };
         var exitCode = await CliApplication.RunAsync(args, context, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());

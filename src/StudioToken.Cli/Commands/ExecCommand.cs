@@ -21,11 +21,13 @@ internal static class ExecCommand
     public static Command Create(CliContext context)
     {
         var client = new ClientOptions();
+        var entra = new EntraOptions();
         var directory = new DirectoryOptions();
         var revocation = new RevocationOptions();
         var commandLine = new Argument<string[]>("command") { Description = "The command to run, after --", Arity = ArgumentArity.OneOrMore };
         var command = new Command("exec", "Run a command with STUDIO_TOKEN and STUDIO_TOKEN_FILE set, refreshing while it runs");
         client.AddTo(command);
+        entra.AddTo(command);
         directory.AddTo(command, withRefresh: true);
         revocation.AddTo(command);
         command.Arguments.Add(commandLine);
@@ -41,8 +43,12 @@ internal static class ExecCommand
             var revoke = revocation.ReadRevoke(reader);
             var givenRevocationUrl = revocation.ReadRevocationUrl(reader, reader.Flag(client.AllowInsecureHttp, "STUDIO_ALLOW_INSECURE_HTTP"));
             var masking = SecretMasking.ForEnvironment(context.GetEnvironmentVariable);
+            if (givenRevocationUrl is not null && entra.IsChosen(reader, parseResult))
+            {
+                throw new TokenConfigurationException(revocation.RevocationUrl.Name, $"is not used with {entra.Provider.Name} {EntraOptions.EntraProvider}: Entra ID has no revocation endpoint; leave it out");
+            }
 
-            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
+            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, entra, directory, redactor, log, cancellationToken);
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
             var lastToken = token;
             var publisher = new TokenPublisher(writer, pipeline.Request.TokenUrl, context.TimeProvider)
@@ -81,9 +87,10 @@ internal static class ExecCommand
                 start.ArgumentList.Add(argument);
             }
 
-            // The child gets the token, never the client secret or private key.
+            // The child gets the token, never the client secret, private key or certificate password.
             start.Environment.Remove("STUDIO_CLIENT_SECRET");
             start.Environment.Remove("STUDIO_PRIVATE_KEY");
+            start.Environment.Remove("STUDIO_CERTIFICATE_PASSWORD");
             start.Environment["STUDIO_TOKEN"] = token.Value.Reveal();
             start.Environment["STUDIO_TOKEN_FILE"] = writer.TokenFile;
 

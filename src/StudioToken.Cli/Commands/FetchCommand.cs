@@ -15,11 +15,13 @@ internal static class FetchCommand
     public static Command Create(CliContext context)
     {
         var client = new ClientOptions();
+        var entra = new EntraOptions();
         var directory = new DirectoryOptions();
         var output = new Option<string>("--output") { Description = "raw (the token; default without --token-dir), json (metadata) or none (default with --token-dir)" };
         var includeToken = new Option<bool>("--include-token") { Description = "With --output json, include access_token" };
         var command = new Command("fetch", "Fetch one token; write the token directory if --token-dir is given");
         client.AddTo(command);
+        entra.AddTo(command);
         directory.AddTo(command, withRefresh: false);
         command.Options.Add(output);
         command.Options.Add(includeToken);
@@ -35,7 +37,7 @@ internal static class FetchCommand
                 throw new TokenConfigurationException(output.Name, $"'{mode}' is not raw, json or none");
             }
 
-            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
+            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, entra, directory, redactor, log, cancellationToken);
             var withToken = mode == "raw" || (mode == "json" && parseResult.GetValue(includeToken));
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
 

@@ -20,9 +20,11 @@ internal static class GitHubRefresherCommand
     public static Command Create(CliContext context)
     {
         var client = new ClientOptions();
+        var entra = new EntraOptions();
         var directory = new DirectoryOptions();
         var command = new Command(Name, "Refresher of the GitHub Action's sibling container") { Hidden = true };
         client.AddTo(command);
+        entra.AddTo(command);
         directory.AddTo(command, withRefresh: true);
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
@@ -43,7 +45,7 @@ internal static class GitHubRefresherCommand
             var watching = githubToken is not null && OperatingSystem.IsLinux()
                 ? WatchJobAsync(context, new Secret(githubToken), log, stop)
                 : Task.CompletedTask;
-            var exitCode = await RefreshCommand.RunAsync(withSecret, parseResult, client, directory, resume: true, log, redactor, stop.Token);
+            var exitCode = await RefreshCommand.RunAsync(withSecret, parseResult, client, entra, directory, resume: true, log, redactor, stop.Token);
             await stop.CancelAsync();
             await watching;
             return exitCode;

@@ -14,27 +14,29 @@ internal static class RefreshCommand
     public static Command Create(CliContext context)
     {
         var client = new ClientOptions();
+        var entra = new EntraOptions();
         var directory = new DirectoryOptions();
         var resume = new Option<bool>("--resume") { Description = "Continue from a still valid token in --token-dir instead of fetching one first (a restarted sidecar)" };
         var command = new Command("refresh", "Keep a token directory fresh until stopped (SIGTERM, Ctrl+C, directory deleted, --max-lifetime)");
         client.AddTo(command);
+        entra.AddTo(command);
         directory.AddTo(command, withRefresh: true);
         command.Options.Add(resume);
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, (log, redactor) =>
-            RunAsync(context, parseResult, client, directory, parseResult.GetValue(resume), log, redactor, cancellationToken)));
+            RunAsync(context, parseResult, client, entra, directory, parseResult.GetValue(resume), log, redactor, cancellationToken)));
         return command;
     }
 
     /// <summary>The refresher as a command; also what the GitHub Action's sibling container runs.</summary>
-    internal static async Task<int> RunAsync(CliContext context, ParseResult parseResult, ClientOptions client, DirectoryOptions directory, bool resume, ConsoleLog log, Core.Security.Redactor redactor, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(CliContext context, ParseResult parseResult, ClientOptions client, EntraOptions entra, DirectoryOptions directory, bool resume, ConsoleLog log, Core.Security.Redactor redactor, CancellationToken cancellationToken)
     {
         var reader = new OptionReader(parseResult, context);
         var tokenDir = directory.ReadTokenDir(reader)
             ?? throw new TokenConfigurationException(directory.TokenDir.Name, "is required; pass --token-dir DIR or set STUDIO_TOKEN_DIR");
         var refresherOptions = directory.ReadRefresherOptions(reader, client.ReadRetryPolicy(reader));
         var owner = directory.ReadOwner(reader);
-        var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, directory, redactor, log, cancellationToken);
+        var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, entra, directory, redactor, log, cancellationToken);
         if (pipeline.Metadata is { } discovered)
         {
             log.Information($"discovered token endpoint {pipeline.Request.TokenUrl} ({pipeline.Request.AuthMethod.ToWireName()}) from {discovered.DocumentUrl}");

@@ -5,18 +5,25 @@ using StudioToken.Core.OAuth;
 using StudioToken.Core.Retry;
 using StudioToken.Core.Security;
 using StudioToken.Core.Tokens;
+using StudioToken.Entra;
 
 namespace StudioToken.Cli.Commands;
 
 /// <summary>
 /// The pieces every token-getting command composes: request, source, retry and refresh policies, and with
 /// <c>--issuer</c> the server's metadata (where the token URL, the revocation endpoint and the auth method came from).
+/// With <c>--provider entra</c> the source is MSAL's instead; the rest is the same.
 /// </summary>
 internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, TokenAcquirer Acquirer, RetryPolicy Retry, RefreshPolicy RefreshPolicy, ServerMetadata? Metadata)
 {
     /// <summary>Checks every setting first (exit 1, nothing sent), then discovers the endpoints when an issuer is given.</summary>
-    public static async Task<TokenPipeline> CreateAsync(OptionReader reader, ParseResult parseResult, ClientOptions client, DirectoryOptions directory, Redactor redactor, ConsoleLog log, CancellationToken cancellationToken)
+    public static async Task<TokenPipeline> CreateAsync(OptionReader reader, ParseResult parseResult, ClientOptions client, EntraOptions entra, DirectoryOptions directory, Redactor redactor, ConsoleLog log, CancellationToken cancellationToken)
     {
+        if (entra.IsChosen(reader, parseResult))
+        {
+            return CreateEntra(reader, parseResult, client, entra, directory, redactor, log);
+        }
+
         var context = reader.Context;
         var request = client.ReadRequest(reader, parseResult, redactor);
         var issuer = client.ReadIssuer(reader);
@@ -45,6 +52,22 @@ internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, 
         var source = new ClientCredentialsTokenSource(tokenClient, request);
         var acquirer = new TokenAcquirer(source, retry, context.TimeProvider, context.Random, log);
         return new TokenPipeline(request, source, acquirer, retry, refreshPolicy, metadata);
+    }
+
+    /// <summary>
+    /// One <see cref="EntraTokenSource"/>, so one MSAL application, for the whole process: every refresh goes through it
+    /// and finds MSAL's cache and Entra's <c>refresh_in</c> from the token before.
+    /// </summary>
+    private static TokenPipeline CreateEntra(OptionReader reader, ParseResult parseResult, ClientOptions client, EntraOptions entra, DirectoryOptions directory, Redactor redactor, ConsoleLog log)
+    {
+        var context = reader.Context;
+        var (request, settings) = entra.Read(reader, parseResult, client, redactor);
+        var refreshPolicy = directory.ReadRefreshPolicy(reader);
+        refreshPolicy.Validate();
+        var retry = client.ReadRetryPolicy(reader);
+        var source = new EntraTokenSource(settings, context.CreateHttpClient(), context.TimeProvider, refreshPolicy, context.Random, redactor);
+        var acquirer = new TokenAcquirer(source, retry, context.TimeProvider, context.Random, log);
+        return new TokenPipeline(request, source, acquirer, retry, refreshPolicy, Metadata: null);
     }
 
     /// <summary>Gets the first token, reporting the response's warnings.</summary>
