@@ -258,14 +258,7 @@ public sealed class ActionImageTests
         return result;
     }
 
-    private async Task<List<string>> RefreshersAsync()
-    {
-        var list = await ProcessRunner.DockerAsync("ps", "-aq", "--no-trunc", "--filter", "label=studio-token.refresher", "--filter", $"label=studio-token.token-dir");
-        return list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(id => Inspect(id).Contains(_runner.Temp, StringComparison.Ordinal)).ToList();
-
-        string Inspect(string id) => ProcessRunner.DockerAsync("inspect", "--format", "{{index .Config.Labels \"studio-token.token-dir\"}}", id).GetAwaiter().GetResult().Output;
-    }
+    private Task<List<string>> RefreshersAsync() => RefresherContainers.OfAsync(_runner);
 
     private static async Task<string> OwnerAndModeAsync(string path) =>
         (await ProcessRunner.RunAsync("stat", ["-c", "%u:%g %a", path])).Output.Trim();

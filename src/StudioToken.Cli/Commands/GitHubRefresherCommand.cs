@@ -4,14 +4,16 @@ using StudioToken.Cli.Output;
 using StudioToken.Cli.Settings;
 using StudioToken.Core;
 using StudioToken.Core.Security;
+using StudioToken.GitHub.Docker;
 using StudioToken.GitHub.Jobs;
+using StudioToken.GitHub.Oidc;
 
 namespace StudioToken.Cli.Commands;
 
 /// <summary>
 /// Hidden: what the GitHub Action's sibling container runs. <c>refresh --resume</c> on the directory the main step
-/// wrote, with the secrets read once from the files the action copied into this container, then deleted, and a
-/// watcher that stops it when the GitHub API says the job has completed.
+/// wrote, with the secrets read once from the files the action copied into this container (<see cref="RefresherHandover"/>),
+/// then deleted, and a watcher that stops it when the GitHub API says the job has completed.
 /// </summary>
 internal static class GitHubRefresherCommand
 {
@@ -29,23 +31,20 @@ internal static class GitHubRefresherCommand
 
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(context, async (log, redactor) =>
         {
-            var secret = TakeSecretFile(context.GetEnvironmentVariable("STUDIO_CLIENT_SECRET_FILE"));
-            var githubToken = TakeSecretFile(context.GetEnvironmentVariable("STUDIO_GITHUB_TOKEN_FILE"));
-            var withSecret = context with
+            // The secrets the action copied in (client secret or key, or the runner's ID-token request for github_oidc,
+            // so that every refresh asks for a new ID token), read once and deleted.
+            var received = context with { GetEnvironmentVariable = RefresherHandover.Receive(context.GetEnvironmentVariable) };
+            var githubToken = received.GetEnvironmentVariable(RefresherHandover.GitHubTokenVariable);
+            foreach (var bearer in new[] { githubToken, received.GetEnvironmentVariable(GitHubIdTokenSource.RequestTokenVariable) })
             {
-                GetEnvironmentVariable = name => name switch
-                {
-                    "STUDIO_CLIENT_SECRET" => secret,
-                    "STUDIO_CLIENT_SECRET_FILE" => null,
-                    _ => context.GetEnvironmentVariable(name),
-                },
-            };
+                redactor.Add(string.IsNullOrEmpty(bearer) ? null : new Secret(bearer));
+            }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var watching = githubToken is not null && OperatingSystem.IsLinux()
                 ? WatchJobAsync(context, new Secret(githubToken), log, stop)
                 : Task.CompletedTask;
-            var exitCode = await RefreshCommand.RunAsync(withSecret, parseResult, client, entra, directory, resume: true, log, redactor, stop.Token);
+            var exitCode = await RefreshCommand.RunAsync(received, parseResult, client, entra, directory, resume: true, log, redactor, stop.Token);
             await stop.CancelAsync();
             await watching;
             return exitCode;
@@ -70,17 +69,5 @@ internal static class GitHubRefresherCommand
         {
             await stopRefresher.CancelAsync();
         }
-    }
-
-    private static string? TakeSecretFile(string? path)
-    {
-        if (path is null || !File.Exists(path))
-        {
-            return null;
-        }
-
-        var value = File.ReadAllText(path).TrimEnd('\r', '\n');
-        File.Delete(path);
-        return value.Length == 0 ? null : value;
     }
 }

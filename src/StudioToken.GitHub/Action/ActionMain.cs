@@ -26,9 +26,12 @@ public sealed class ActionMain(ActionContext context)
         var redactor = new Redactor();
         var log = new WorkflowLog(context.Output, redactor);
 
-        log.MaskClientSecretInput(context.Environment);
+        using var http = context.CreateHttpClient();
+        var inputs = new ActionInputs(context.Environment, http, context.TimeProvider);
+        log.MaskSecretInputs(inputs.Secrets());
+        redactor.Add(inputs.IdTokenRequestToken);
 
-        var settings = new ActionInputs(context.Environment).TryRead(out var errors);
+        var settings = inputs.TryRead(out var errors);
         if (settings is null)
         {
             foreach (var error in errors)
@@ -56,7 +59,6 @@ public sealed class ActionMain(ActionContext context)
         }
 
         var owner = FileOwner.Of(context.ContainerRunnerTemp);
-        using var http = context.CreateHttpClient();
         var tokenClient = new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random);
         var source = new ClientCredentialsTokenSource(tokenClient, settings.Request);
         TokenResponse response;

@@ -20,9 +20,13 @@ public sealed class ActionPost(ActionContext context)
     {
         var redactor = new Redactor();
         var log = new WorkflowLog(context.Output, redactor);
-        log.MaskClientSecretInput(context.Environment);
+        // The revocation authenticates as main did: the same inputs, and for github_oidc a new ID token.
+        using var http = context.CreateHttpClient();
+        var inputs = new ActionInputs(context.Environment, http, context.TimeProvider);
+        log.MaskSecretInputs(inputs.Secrets());
+        redactor.Add(inputs.IdTokenRequestToken);
 
-        var settings = new ActionInputs(context.Environment).TryRead(out _);
+        var settings = inputs.TryRead(out _);
         var state = ActionState.FromEnvironment(context.Environment);
         if (state is null)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using StudioToken.Core;
+using StudioToken.Core.OAuth;
 using StudioToken.Core.Storage;
 using StudioToken.Core.Tokens;
 using StudioToken.GitHub.Inputs;
@@ -21,6 +22,7 @@ public static class JobSummary
             .AppendLine("|---|---|")
             .AppendLine(CultureInfo.InvariantCulture, $"| endpoint | `{Cell(request.TokenUrl.AbsoluteUri)}` |")
             .AppendLine(CultureInfo.InvariantCulture, $"| client id | `{Cell(request.ClientId)}` |")
+            .AppendLine(CultureInfo.InvariantCulture, $"| client authentication | {Cell(AuthDescription(request))} |")
             .AppendLine(CultureInfo.InvariantCulture, $"| scope | `{Cell(token.Scope ?? request.Scope ?? "(default)")}` |")
             .AppendLine(CultureInfo.InvariantCulture, $"| first token expires | {TokenMetadata.Rfc3339(token.ExpiresOn)} (lifetime {DurationText.Format(lifetime)}) |")
             .AppendLine(CultureInfo.InvariantCulture, $"| token file | `{Cell(Path.Combine(hostDir, "token"))}` |")
@@ -50,6 +52,10 @@ public static class JobSummary
             .AppendLine()
             .ToString();
     }
+
+    /// <summary>The method and grant, by name only: never a credential.</summary>
+    private static string AuthDescription(TokenRequest request) =>
+        request.AuthMethod.ToWireName() + (request.Grant == TokenGrant.TokenExchange ? " (token exchange)" : string.Empty);
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('`', '\'').ReplaceLineEndings(" ");
 }

@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.Text;
 using Newtonsoft.Json.Linq;
 using StudioToken.Core.Refresh;
 using StudioToken.Core.Storage;
@@ -18,19 +16,36 @@ namespace StudioToken.GitHub.Docker;
 public static class RefresherContainer
 {
     public const string Label = "studio-token.refresher";
-    public const string SecretsDirectory = "/run/studio-token";
     public const string Command = "github-refresher";
 
     public static async Task<string> StartAsync(DockerEngine docker, SelfContainer self, ActionSettings settings, TokenDirectoryPlacement placement, FileOwner owner, ActionContext context, CancellationToken cancellationToken)
     {
-        var env = new JArray(RefresherEnvironment.For(settings.Request, placement.ContainerPath!, settings.RefreshPolicy, settings.MaxLifetime).Select(v => Variable(v.Key, v.Value)));
-        env.Add(Variable("STUDIO_TOKEN_OWNER", owner.ToString()));
-        env.Add(Variable("STUDIO_CLIENT_SECRET_FILE", SecretsDirectory + "/client-secret"));
-        if (settings.GitHubToken is not null)
+        var secrets = RefresherHandover.SecretsFor(settings, context.Environment);
+        var id = await docker.CreateContainerAsync(Spec(self, settings, placement, owner, context, secrets), null, cancellationToken);
+        try
         {
-            env.Add(Variable("STUDIO_GITHUB_TOKEN_FILE", SecretsDirectory + "/github-token"));
+            await docker.PutArchiveAsync(id, Path.GetDirectoryName(RefresherHandover.Directory)!, RefresherHandover.Archive(secrets), cancellationToken);
+            await docker.StartContainerAsync(id, cancellationToken);
+            return id;
         }
+        catch
+        {
+            await docker.RemoveContainerAsync(id, CancellationToken.None);
+            throw;
+        }
+    }
 
+    /// <summary>The container's configuration, as <c>docker inspect</c> will show it: settings and paths, never a secret.</summary>
+    public static JObject Spec(SelfContainer self, ActionSettings settings, TokenDirectoryPlacement placement, FileOwner owner, ActionContext context, IEnumerable<HandedOverSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(context);
+        var env = new JArray(RefresherEnvironment.For(settings.Request, placement.ContainerPath!, settings.RefreshPolicy, settings.MaxLifetime)
+            .Concat(RefresherHandover.PathVariables(secrets))
+            .Select(v => Variable(v.Key, v.Value)));
+        env.Add(Variable("STUDIO_TOKEN_OWNER", owner.ToString()));
         foreach (var name in new[] { "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB", "RUNNER_NAME", "STUDIO_JOB_POLL_INTERVAL" })
         {
             Optional(env, name, context.Environment(name));
@@ -38,7 +53,7 @@ public static class RefresherContainer
 
         var runnerTemp = self.BindMounts.FirstOrDefault(m => m.ContainerPath.TrimEnd('/') == context.ContainerRunnerTemp)
             ?? throw new DockerEngineException($"the action's container has no mount at {context.ContainerRunnerTemp}");
-        var spec = new JObject
+        return new JObject
         {
             ["Image"] = self.ImageId,
             ["Cmd"] = new JArray(Command),
@@ -57,45 +72,6 @@ public static class RefresherContainer
                 ["LogConfig"] = new JObject { ["Type"] = "json-file", ["Config"] = new JObject { ["max-size"] = "1m" } },
             },
         };
-
-        var id = await docker.CreateContainerAsync(spec, null, cancellationToken);
-        try
-        {
-            await docker.PutArchiveAsync(id, "/run", SecretsArchive(settings), cancellationToken);
-            await docker.StartContainerAsync(id, cancellationToken);
-            return id;
-        }
-        catch
-        {
-            await docker.RemoveContainerAsync(id, CancellationToken.None);
-            throw;
-        }
-    }
-
-    private static byte[] SecretsArchive(ActionSettings settings)
-    {
-        using var buffer = new MemoryStream();
-        using (var tar = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "studio-token/") { Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute });
-            Add(tar, "studio-token/client-secret", (settings.Request.ClientSecret ?? throw new InvalidOperationException("the action's inputs always carry a client secret")).Reveal());
-            if (settings.GitHubToken is { } github)
-            {
-                Add(tar, "studio-token/github-token", github.Reveal());
-            }
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static void Add(TarWriter tar, string name, string value)
-    {
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
-        {
-            Mode = UnixFileMode.UserRead,
-            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(value)),
-        };
-        tar.WriteEntry(entry);
     }
 
     private static JValue Variable(string name, string value) => new($"{name}={value}");

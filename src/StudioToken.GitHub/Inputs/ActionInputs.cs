@@ -4,6 +4,7 @@ using StudioToken.Core.OAuth;
 using StudioToken.Core.Security;
 using StudioToken.Core.Settings;
 using StudioToken.Core.Tokens;
+using StudioToken.GitHub.Oidc;
 
 namespace StudioToken.GitHub.Inputs;
 
@@ -27,8 +28,20 @@ public sealed record ActionSettings(
 /// Reads <c>INPUT_*</c> as the runner names them (upper case, spaces as <c>_</c>, hyphens kept) and checks every
 /// input, collecting all problems so the user fixes them in one go.
 /// </summary>
-public sealed class ActionInputs(Func<string, string?> environment)
+/// <param name="httpClient">What a github_oidc request asks GitHub for its ID tokens with; the caller owns it.</param>
+public sealed class ActionInputs(Func<string, string?> environment, HttpClient httpClient, TimeProvider timeProvider)
 {
+    /// <summary>The inputs that hold secrets: masked before anything else is printed.</summary>
+    public static readonly IReadOnlyList<string> SecretInputs = ["client-secret", "private-key"];
+
+    /// <summary>The values of <see cref="SecretInputs"/> that were given.</summary>
+    public IEnumerable<Secret> Secrets() =>
+        SecretInputs.Select(Get).OfType<string>().Select(value => new Secret(value));
+
+    /// <summary>The runner's bearer for GitHub's ID-token endpoint (github_oidc), when the job may ask for ID tokens: never to be printed.</summary>
+    public Secret? IdTokenRequestToken =>
+        environment(GitHubIdTokenSource.RequestTokenVariable) is { Length: > 0 } token ? new Secret(token) : null;
+
     public string? Get(string name)
     {
         var value = environment("INPUT_" + name.Replace(' ', '_').ToUpperInvariant());
@@ -58,23 +71,7 @@ public sealed class ActionInputs(Func<string, string?> environment)
             Fail("client-id", "is required: the OAuth client id, e.g. ${{ vars.STUDIO_CLIENT_ID }}");
         }
 
-        var secretText = environment("INPUT_CLIENT-SECRET");
-        var secret = string.IsNullOrEmpty(secretText?.Trim()) ? null : new Secret(secretText.Trim());
-        if (secret is null)
-        {
-            Fail("client-secret", "is required: pass it from a secret, e.g. ${{ secrets.STUDIO_CLIENT_SECRET }}");
-        }
-
-        var method = ClientAuthMethod.ClientSecretBasic;
-        var authText = Get("client-auth");
-        // Core signs private_key_jwt assertions, but the action does not take a key yet (no input, no refresher hand-over).
-        if (authText is not null && (!ClientAuthMethodNames.TryParse(authText, out method) || method is not (ClientAuthMethod.ClientSecretBasic or ClientAuthMethod.ClientSecretPost)))
-        {
-            method = ClientAuthMethod.ClientSecretBasic; // so the request's own checks do not ask for a key as well
-            Fail("client-auth", authText.ToLowerInvariant() is "private_key_jwt" or "github_oidc"
-                ? $"'{authText}' is not available in this version yet; use client_secret_basic or client_secret_post"
-                : $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
-        }
+        var credential = CredentialInputs.Read(this, environment, httpClient, timeProvider, Fail);
 
         var resourceProblems = new List<string>();
         var resources = ParameterText.ParseResources([Get("resource") ?? string.Empty], resourceProblems);
@@ -100,14 +97,18 @@ public sealed class ActionInputs(Func<string, string?> environment)
         var githubToken = Get("github-token") is { } gh ? new Secret(gh) : null;
 
         TokenRequest? request = null;
-        if (tokenUrl is not null && clientId is not null && secret is not null)
+        if (tokenUrl is not null && clientId is not null && credential is not null)
         {
             request = new TokenRequest
             {
                 TokenUrl = tokenUrl,
                 ClientId = clientId,
-                ClientSecret = secret,
-                AuthMethod = method,
+                ClientSecret = credential.ClientSecret,
+                ClientAssertionKey = credential.Key,
+                AssertionSource = credential.AssertionSource,
+                AuthMethod = credential.Method,
+                Grant = credential.Grant,
+                SubjectTokenType = credential.SubjectTokenType,
                 Scope = Get("scope"),
                 Audience = Get("audience"),
                 Resources = resources,

@@ -16,12 +16,14 @@ public sealed class WorkflowLog(TextWriter output, Redactor redactor) : ITokenLo
 
     public void Command(string line) => Write(line);
 
-    /// <summary>Masks the <c>client-secret</c> input first thing in a step, before any other line could show it.</summary>
-    public void MaskClientSecretInput(Func<string, string?> environment)
+    /// <summary>
+    /// Masks the secret inputs (client secret, private key) first thing in a step, before any other line could show
+    /// them. The runner masks a multi-line value whole and line by line, so a PEM key's lines are masked too.
+    /// </summary>
+    public void MaskSecretInputs(IEnumerable<Secret> secrets)
     {
-        if (environment("INPUT_CLIENT-SECRET")?.Trim() is { Length: > 0 } raw)
+        foreach (var secret in secrets)
         {
-            var secret = new Secret(raw);
             redactor.Add(secret);
             Command(WorkflowCommands.AddMask(secret));
         }

@@ -54,6 +54,18 @@ public sealed class JobSummaryTests
         Assert.That(Rows(markdown), Has.All.Length.EqualTo(2), markdown);
 
     [Test]
+    public void ForMain_names_the_client_authentication_method_and_never_its_credential()
+    {
+        var text = JobSummary.ForMain(Settings(), Token(), HostDir, refreshing: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Rows(text).Select(cells => (cells[0].Trim(), cells[1].Trim())), Does.Contain(("client authentication", "client_secret_basic")));
+            Assert.That(text, Does.Not.Contain(ClientSecretValue));
+        });
+    }
+
+    [Test]
     public void ForMain_shows_the_endpoint_client_scope_expiry_file_and_refresh_plan()
     {
         var text = JobSummary.ForMain(Settings(), Token(), HostDir, refreshing: true);

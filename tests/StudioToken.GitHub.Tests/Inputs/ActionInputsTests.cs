@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using StudioToken.Core.OAuth;
 using StudioToken.GitHub.Inputs;
+using StudioToken.Testing;
 
 namespace StudioToken.GitHub.Tests.Inputs;
 
@@ -7,19 +10,40 @@ namespace StudioToken.GitHub.Tests.Inputs;
 public sealed class ActionInputsTests
 {
     private const string SecretValue = "hunter2-Zq9!client-secret";
+    private const string IdTokenRequestToken = "id-token-request-token-Xy7";
+
+    // Made for this run: no key lives in the repository.
+    private static readonly string KeyPem = ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem();
 
     private Dictionary<string, string> _environment = null!;
 
-    [SetUp]
-    public void SetUp() => _environment = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["INPUT_TOKEN-URL"] = "https://studio.example.com/api/v2/oauth/token",
-        ["INPUT_CLIENT-ID"] = "ci-client",
-        ["INPUT_CLIENT-SECRET"] = SecretValue,
-    };
+    // Never sends: a request through it fails the test.
+    private RecordingHttpHandler _idTokenEndpoint = null!;
+    private HttpClient _http = null!;
 
-    private ActionSettings? Read(out IReadOnlyList<InputError> errors) =>
-        new ActionInputs(name => _environment.TryGetValue(name, out var value) ? value : null).TryRead(out errors);
+    [SetUp]
+    public void SetUp()
+    {
+        _environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["INPUT_TOKEN-URL"] = "https://studio.example.com/api/v2/oauth/token",
+            ["INPUT_CLIENT-ID"] = "ci-client",
+            ["INPUT_CLIENT-SECRET"] = SecretValue,
+        };
+        _idTokenEndpoint = new RecordingHttpHandler();
+        _http = new HttpClient(_idTokenEndpoint);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _http.Dispose();
+        _idTokenEndpoint.Dispose();
+    }
+
+    private ActionInputs Inputs() => new(name => _environment.TryGetValue(name, out var value) ? value : null, _http, new FakeTimeProvider());
+
+    private ActionSettings? Read(out IReadOnlyList<InputError> errors) => Inputs().TryRead(out errors);
 
     private ActionSettings ReadValid()
     {
@@ -40,7 +64,30 @@ public sealed class ActionInputsTests
         return errors;
     }
 
+    /// <summary>The one error, which must be about <paramref name="input"/>.</summary>
+    private InputError OnlyError(string input)
+    {
+        var error = ReadInvalid().Single();
+        Assert.That(error.Input, Is.EqualTo(input), error.Message);
+        return error;
+    }
+
     private void Set(string input, string value) => _environment["INPUT_" + input.ToUpperInvariant()] = value;
+
+    /// <summary>github_oidc, in a job that may ask for ID tokens, and no secret.</summary>
+    private void UseGitHubOidc()
+    {
+        _environment.Remove("INPUT_CLIENT-SECRET");
+        SetRunnerIdTokenVariables();
+        Set("client-auth", "github_oidc");
+    }
+
+    /// <summary>What the runner sets for a job with <c>permissions: id-token: write</c>.</summary>
+    private void SetRunnerIdTokenVariables()
+    {
+        _environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = "https://pipelines.example.com/00000000/idtoken?api-version=2.0";
+        _environment["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = IdTokenRequestToken;
+    }
 
     [Test]
     public void Reads_the_minimal_inputs_and_applies_the_defaults()
@@ -97,7 +144,7 @@ public sealed class ActionInputsTests
     public void Get_uses_the_runners_name_for_an_input()
     {
         _environment["INPUT_OIDC-AUDIENCE"] = "api://studio";
-        var inputs = new ActionInputs(name => _environment.TryGetValue(name, out var value) ? value : null);
+        var inputs = Inputs();
 
         Assert.Multiple(() =>
         {
@@ -347,18 +394,228 @@ public sealed class ActionInputsTests
         Assert.That(ReadInvalid().Select(e => e.Input), Is.EqualTo(new[] { "resource" }));
     }
 
-    [TestCase("private_key_jwt")]
-    [TestCase("github_oidc")]
-    public void Reports_a_client_auth_of_a_later_version_as_not_available_yet(string method)
+    [Test]
+    public void Private_key_jwt_takes_the_key_and_its_assertion_settings_and_no_secret()
+    {
+        _environment.Remove("INPUT_CLIENT-SECRET");
+        Set("client-auth", "private_key_jwt");
+        Set("private-key", "\n" + KeyPem + "\n");
+        Set("key-id", "key-2026");
+        Set("assertion-audience", "https://id.example.com/");
+        Set("assertion-type", "client-authentication+jwt");
+
+        var request = ReadValid().Request;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.AuthMethod, Is.EqualTo(ClientAuthMethod.PrivateKeyJwt));
+            Assert.That(request.ClientSecret, Is.Null);
+            Assert.That(request.ClientAssertionKey?.PrivateKeyPem.Reveal(), Is.EqualTo(KeyPem.Trim()));
+            Assert.That(request.ClientAssertionKey?.KeyId, Is.EqualTo("key-2026"));
+            Assert.That(request.ClientAssertionKey?.Audience, Is.EqualTo("https://id.example.com/"));
+            Assert.That(request.ClientAssertionKey?.Type, Is.EqualTo("client-authentication+jwt"));
+        });
+    }
+
+    [Test]
+    public void Private_key_jwt_defaults_to_the_token_url_as_audience_and_typ_JWT()
+    {
+        _environment.Remove("INPUT_CLIENT-SECRET");
+        Set("client-auth", "private_key_jwt");
+        Set("private-key", KeyPem);
+
+        var key = ReadValid().Request.ClientAssertionKey;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(key?.KeyId, Is.Null);
+            Assert.That(key?.Audience, Is.Null);
+            Assert.That(key?.Type, Is.EqualTo(ClientAssertionKey.DefaultType));
+        });
+    }
+
+    [Test]
+    public void Private_key_jwt_without_a_key_asks_for_one_from_a_secret()
+    {
+        _environment.Remove("INPUT_CLIENT-SECRET");
+        Set("client-auth", "private_key_jwt");
+
+        var error = OnlyError("private-key");
+
+        Assert.That(error.Message, Does.Contain("secrets.").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void Private_key_jwt_with_a_client_secret_as_well_says_to_remove_the_secret()
+    {
+        Set("client-auth", "private_key_jwt");
+        Set("private-key", KeyPem);
+
+        var error = OnlyError("client-secret");
+
+        Assert.That(error.Message, Does.Contain("remove client-secret").And.Not.Contain("\n"));
+    }
+
+    [TestCase("client_secret_basic")]
+    [TestCase("client_secret_post")]
+    public void A_private_key_with_a_secret_method_says_to_choose_private_key_jwt_or_remove_the_key(string method)
     {
         Set("client-auth", method);
+        Set("private-key", KeyPem);
+
+        var error = OnlyError("private-key");
+
+        Assert.That(error.Message, Does.Contain("client-auth: private_key_jwt").And.Contain("remove private-key").And.Not.Contain("\n"));
+    }
+
+    [TestCase("not a key")]
+    [TestCase("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----")]
+    public void An_unusable_private_key_is_reported_without_quoting_it(string pem)
+    {
+        _environment.Remove("INPUT_CLIENT-SECRET");
+        Set("client-auth", "private_key_jwt");
+        Set("private-key", pem);
+
+        var error = OnlyError("private-key");
+
+        Assert.That(error.Message, Does.Not.Contain(pem).And.Not.Contain("MFkwEwYHKoZIzj0CAQYI"));
+    }
+
+    [TestCase("key-id", "k1")]
+    [TestCase("assertion-audience", "https://id.example.com/")]
+    [TestCase("assertion-type", "client-authentication+jwt")]
+    public void A_private_key_jwt_setting_with_another_method_is_reported(string input, string value)
+    {
+        Set(input, value);
+
+        var error = OnlyError(input);
+
+        Assert.That(error.Message, Does.Contain("private_key_jwt"));
+    }
+
+    [Test]
+    public void Github_oidc_needs_no_secret_and_asks_for_no_ID_token_while_reading_the_inputs()
+    {
+        UseGitHubOidc();
+        Set("oidc-audience", "https://studio.example.com");
+
+        var request = ReadValid().Request;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.AuthMethod, Is.EqualTo(ClientAuthMethod.GitHubOidc));
+            Assert.That(request.ClientSecret, Is.Null);
+            Assert.That(request.ClientAssertionKey, Is.Null);
+            Assert.That(request.AssertionSource?.Audience, Is.EqualTo("https://studio.example.com"));
+            Assert.That(request.Grant, Is.EqualTo(TokenGrant.ClientCredentials));
+            Assert.That(_idTokenEndpoint.Requests, Is.Empty, "the first ID token is asked for with the first token request");
+        });
+    }
+
+    [Test]
+    public async Task Github_oidc_asks_the_runners_ID_token_endpoint_with_its_request_token_for_every_assertion()
+    {
+        UseGitHubOidc();
+        _idTokenEndpoint.ThenJson(System.Net.HttpStatusCode.OK, """{"value":"eyJhbGciOiJSUzI1NiJ9.eyJhIjoxfQ.c2ln"}""")
+            .ThenJson(System.Net.HttpStatusCode.OK, """{"value":"eyJhbGciOiJSUzI1NiJ9.eyJhIjoyfQ.c2ln"}""");
+        var source = ReadValid().Request.AssertionSource!;
+
+        var first = await source.GetAssertionAsync(CancellationToken.None);
+        var second = await source.GetAssertionAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.Not.EqualTo(second));
+            Assert.That(_idTokenEndpoint.Requests, Has.Count.EqualTo(2));
+            Assert.That(_idTokenEndpoint.Requests.Select(r => r.Request.Headers.Authorization?.ToString()), Has.All.EqualTo("Bearer " + IdTokenRequestToken));
+        });
+    }
+
+    [TestCase("ACTIONS_ID_TOKEN_REQUEST_URL")]
+    [TestCase("ACTIONS_ID_TOKEN_REQUEST_TOKEN")]
+    public void Github_oidc_in_a_job_without_the_id_token_permission_is_one_line_naming_it(string missing)
+    {
+        UseGitHubOidc();
+        _environment.Remove(missing);
 
         var error = ReadInvalid().Single();
 
         Assert.Multiple(() =>
         {
             Assert.That(error.Input, Is.EqualTo("client-auth"));
-            Assert.That(error.Message, Does.Contain("not available in this version yet"));
+            Assert.That(error.Message, Does.Contain("permissions: id-token: write").And.Not.Contain("\n"));
+            Assert.That(error.Message, Does.Not.Contain(IdTokenRequestToken));
+        });
+    }
+
+    [TestCase("client-secret")]
+    [TestCase("private-key")]
+    public void Github_oidc_with_a_secret_or_key_as_well_says_to_remove_it(string input)
+    {
+        UseGitHubOidc();
+        Set(input, input == "private-key" ? KeyPem : SecretValue);
+
+        var error = OnlyError(input);
+
+        Assert.That(error.Message, Does.Contain("remove " + input).And.Contain("github_oidc"));
+    }
+
+    [Test]
+    public void Github_oidc_with_grant_token_exchange_sends_the_ID_token_as_subject_of_the_given_type()
+    {
+        UseGitHubOidc();
+        Set("grant", "token-exchange");
+        Set("subject-token-type", "urn:ietf:params:oauth:token-type:id_token");
+
+        var request = ReadValid().Request;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Grant, Is.EqualTo(TokenGrant.TokenExchange));
+            Assert.That(request.SubjectTokenType, Is.EqualTo("urn:ietf:params:oauth:token-type:id_token"));
+        });
+    }
+
+    [Test]
+    public void Grant_token_exchange_with_a_client_secret_is_reported_under_grant()
+    {
+        Set("grant", "token-exchange");
+
+        Assert.That(ReadInvalid().Select(e => e.Input), Is.EqualTo(new[] { "grant" }));
+    }
+
+    [TestCase("grant", "password")]
+    [TestCase("subject-token-type", "urn:ietf:params:oauth:token-type:jwt")]
+    [TestCase("oidc-audience", "https://studio.example.com")]
+    public void A_grant_or_federation_setting_that_does_not_apply_is_reported(string input, string value)
+    {
+        Set(input, value);
+
+        Assert.That(ReadInvalid().Select(e => e.Input), Is.EqualTo(new[] { input }));
+    }
+
+    [Test]
+    public void Azure_oidc_is_refused_with_a_pointer_to_github_oidc()
+    {
+        Set("client-auth", "azure_oidc");
+
+        var error = OnlyError("client-auth");
+
+        Assert.That(error.Message, Does.Contain("github_oidc"));
+    }
+
+    [Test]
+    public void The_secret_inputs_are_the_client_secret_and_the_private_key_and_the_runners_request_token_is_known_to_redact()
+    {
+        Set("private-key", KeyPem);
+        SetRunnerIdTokenVariables();
+
+        var inputs = Inputs();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inputs.Secrets().Select(s => s.Reveal()), Is.EquivalentTo(new[] { SecretValue, KeyPem.Trim() }));
+            Assert.That(inputs.IdTokenRequestToken?.Reveal(), Is.EqualTo(IdTokenRequestToken));
         });
     }
 
