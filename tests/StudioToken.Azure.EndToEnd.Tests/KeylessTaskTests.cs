@@ -9,7 +9,7 @@ namespace StudioToken.Azure.EndToEnd.Tests;
 
 /// <summary>
 /// The staged task with no stored client secret, run by Node as the agent runs it: private_key_jwt against OpenIddict,
-/// and azure_oidc against the local ID-token issuer standing in for the agent's OIDC endpoint, which OpenIddict
+/// and azure_oidc (client assertion or RFC 8693 token exchange) against the local ID-token issuer standing in for the agent's OIDC endpoint, which OpenIddict
 /// trusts. Tokens live 4 s, so the refresher refreshes every 2 s. Every run's output is scanned for the key, the job's
 /// access token, every ID token issued and every access token.
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class KeylessTaskTests
     private FederationRig _rig = null!;
     private TestClient _keyClient = null!;
     private TestClient _azureClient = null!;
+    private TestClient _azureExchangeClient = null!;
     private AgentSimulation _agent = null!;
     private readonly List<string> _accessTokens = [];
 
@@ -47,7 +48,8 @@ public sealed class KeylessTaskTests
         {
             _keyClient = TestClient.WithPublicKeys("task-key-client", _key.ExportSubjectPublicKeyInfoPem());
             _azureClient = TestClient.Federated("task-azure-client", issuer.AzureCredential());
-            return [TestClient.DefaultBasic, _keyClient, _azureClient];
+            _azureExchangeClient = TestClient.FederatedExchange("task-azure-exchange-client", issuer.AzureCredential());
+            return [TestClient.DefaultBasic, _keyClient, _azureClient, _azureExchangeClient];
         }, TimeSpan.FromSeconds(4));
 
         // The first request warms the server (JIT, key material) so no token the task gets is half spent waiting.
@@ -129,10 +131,13 @@ public sealed class KeylessTaskTests
         Assert.That(ProcessesWithLookupId(_agent.ProcessLookupId), Is.Empty);
     }
 
-    [Test]
-    public async Task Azure_oidc_needs_no_stored_secret_and_the_refresher_mints_a_new_OIDC_token_for_every_request(CancellationToken cancellationToken)
+    [TestCase("client_credentials")]
+    [TestCase("token-exchange")]
+    public async Task Azure_oidc_needs_no_stored_secret_and_the_refresher_mints_a_new_OIDC_token_for_every_request(string grant, CancellationToken cancellationToken)
     {
         var inputs = AzureOidcInputs();
+        inputs["INPUT_GRANT"] = grant;
+        inputs["INPUT_CLIENTID"] = grant == "token-exchange" ? _azureExchangeClient.ClientId : _azureClient.ClientId;
         var before = Issuer.IssuedCount;
 
         var main = await _agent.RunMainAsync(inputs, cancellationToken);
