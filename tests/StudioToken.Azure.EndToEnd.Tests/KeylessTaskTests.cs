@@ -9,8 +9,8 @@ namespace StudioToken.Azure.EndToEnd.Tests;
 
 /// <summary>
 /// The staged task with no stored client secret, run by Node as the agent runs it: private_key_jwt against OpenIddict,
-/// and azure_oidc (client assertion or RFC 8693 token exchange) against the local ID-token issuer standing in for the agent's OIDC endpoint, which OpenIddict
-/// trusts. Tokens live 4 s, so the refresher refreshes every 2 s. Every run's output is scanned for the key, the job's
+/// and azure_oidc (client assertion or RFC 8693 token exchange) against the local ID-token issuer standing in for the
+/// agent's OIDC endpoint, which OpenIddict trusts. Tokens live 4 s, so the refresher refreshes every 2 s. Every run's output is scanned for the key, the job's
 /// access token, every ID token issued and every access token.
 /// </summary>
 [Category("EndToEnd")]
