@@ -23,6 +23,8 @@ const ENDPOINT_DATA_INPUTS = ['scope', 'revocationUrl'];
 const BASIC_SCHEME = 'ms.vss-endpoint.endpoint-auth-scheme-basic';
 const TASK_CONTRIBUTION = 'ms.vss-distributed-task.task';
 const ENDPOINT_CONTRIBUTION = 'ms.vss-endpoint.service-endpoint-type';
+/** Connection types Azure DevOps itself provides: no extension contributes them (AzureRM: the azure_oidc connection). */
+const BUILT_IN_ENDPOINT_TYPES = ['AzureRM'];
 const EXECUTION_KEYS = ['prejobexecution', 'execution', 'postjobexecution'];
 const DEPRECATED_HANDLERS = ['Node', 'Node10', 'Node16'];
 const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
@@ -325,7 +327,7 @@ function checkExtension(manifest, task, taskFolder) {
   const wanted = new Set();
   for (const input of Array.isArray(task && task.inputs) ? task.inputs : []) {
     const m = input && typeof input.type === 'string' && input.type.match(/^connectedService:([^:]+)/);
-    if (m) wanted.add(m[1]);
+    if (m && !BUILT_IN_ENDPOINT_TYPES.includes(m[1])) wanted.add(m[1]);
   }
   for (const name of wanted) {
     const found = endpointTypes.get(name);

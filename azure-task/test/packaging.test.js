@@ -107,7 +107,7 @@ test('check-task-json semantic checks', async (t) => {
     ['not camelCase', (x) => { x.inputs[1].name = 'TokenUrl'; }, /input name "TokenUrl" is not camelCase/],
     ['undeclared group', (x) => { x.inputs[5].groupName = 'requests'; }, /groupName "requests" is not a declared group/],
     ['empty group', (x) => { x.groups.push({ name: 'unused', displayName: 'Unused' }); }, /group "unused" has no inputs/],
-    ['pickList default', (x) => { x.inputs[5].defaultValue = 'private_key_jwt'; }, /defaultValue "private_key_jwt" is not one of the options/],
+    ['pickList default', (x) => { x.inputs[5].defaultValue = 'client_secret_jwt'; }, /defaultValue "client_secret_jwt" is not one of the options/],
     ['pickList without options', (x) => { delete x.inputs[5].options; }, /pickList "clientAuth" has no options/],
     ['options on a string', (x) => { x.inputs[1].options = { a: 'A' }; }, /options on a string input are ignored/],
     ['boolean default', (x) => { x.inputs[10].defaultValue = 'yes'; }, /boolean defaultValue must be "true" or "false"/],

@@ -16,7 +16,7 @@ if (AzureTaskEntry.IsStep(args))
 
 if (AzureTaskEntry.IsRefresher(args))
 {
-    args = AzureTaskEntry.DetachRefresher();
+    return await AzureTaskEntry.RunRefresherAsync(CliContext.FromProcess);
 }
 
 return await CliApplication.RunAsync(args, CliContext.FromProcess());

@@ -57,6 +57,12 @@ public sealed class AgentSimulation : IDisposable
         ["INPUT_MAXLIFETIME"] = "6h",
         ["INPUT_REVOKE"] = "true",
         ["INPUT_REVOCATIONURL"] = string.Empty,
+        ["INPUT_PRIVATEKEY"] = string.Empty,
+        ["INPUT_KEYID"] = string.Empty,
+        ["INPUT_ASSERTIONAUDIENCE"] = string.Empty,
+        ["INPUT_ASSERTIONTYPE"] = string.Empty,
+        ["INPUT_OIDCSERVICECONNECTION"] = string.Empty,
+        ["INPUT_GRANT"] = "client_credentials",
     };
 
     public Task<ProcessResult> RunMainAsync(IReadOnlyDictionary<string, string> inputs, CancellationToken cancellationToken) =>

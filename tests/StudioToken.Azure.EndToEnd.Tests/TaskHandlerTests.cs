@@ -4,6 +4,8 @@ using Newtonsoft.Json.Linq;
 using StudioToken.Testing;
 using StudioToken.TestServer;
 
+using static StudioToken.Azure.EndToEnd.Tests.TaskRun;
+
 namespace StudioToken.Azure.EndToEnd.Tests;
 
 /// <summary>
@@ -256,48 +258,8 @@ public sealed class TaskHandlerTests
         Assert.That(Directory.EnumerateFileSystemEntries(_agent.TempDirectory), Is.Empty);
     }
 
-    private static AgentCommand Variable(IEnumerable<AgentCommand> commands, string name) =>
-        commands.Single(c => c.Command == "task.setvariable" && c.Property("variable") == name);
-
-    private static string TaskVariable(IEnumerable<AgentCommand> commands, string name) =>
-        commands.Single(c => c.Command == "task.settaskvariable" && c.Property("variable") == name).Data;
-
-    /// <summary>The agent shows neither registered secrets nor secret variables' values; everything else is shown.</summary>
-    private static string WithoutAgentConsumedCommands(string printed) =>
-        string.Join('\n', printed.Split('\n').Where(line => !line.Contains("##vso[task.setsecret]", StringComparison.Ordinal) && !line.Contains("issecret=true]", StringComparison.Ordinal)));
-
     /// <summary>The processes the agent's job-end cleanup would kill: those whose environment holds this job's lookup id.</summary>
     private List<int> ProcessesOfThisJob() => ProcessesWithLookupId(_agent.ProcessLookupId);
-
-    private static List<int> ProcessesWithLookupId(string lookupId)
-    {
-        var marker = "VSTS_PROCESS_LOOKUP_ID=" + lookupId + "\0";
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                try
-                {
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
-                    {
-                        continue;
-                    }
-
-                    if (File.ReadAllText(Path.Combine(dir, "environ")).Contains(marker, StringComparison.Ordinal))
-                    {
-                        found.Add(pid);
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-
-        return found;
-    }
 
     private static void CopyDirectory(string source, string target)
     {
@@ -310,18 +272,6 @@ public sealed class TaskHandlerTests
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
-        }
-    }
-
-    private static void KillQuietly(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
         }
     }
 

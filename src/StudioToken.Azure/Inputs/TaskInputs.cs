@@ -17,7 +17,11 @@ public sealed record TaskSettings(
     RefreshPolicy RefreshPolicy,
     TimeSpan MaxLifetime,
     bool Revoke,
-    Uri? RevocationUrl);
+    Uri? RevocationUrl)
+{
+    /// <summary>For azure_oidc: what the refresher needs to mint its own OIDC tokens; null for other methods.</summary>
+    public AzureOidcSettings? AzureOidc { get; init; }
+}
 
 /// <summary>
 /// Reads the task's inputs as the agent passes them (<c>INPUT_</c> + the name in upper case) and the
@@ -25,22 +29,43 @@ public sealed record TaskSettings(
 /// and <c>_PASSWORD</c>, <c>ENDPOINT_DATA_id_SCOPE</c> and <c>_REVOCATIONURL</c>). An input given on the task wins
 /// over the connection's value. Every problem is collected, so the user fixes them in one go.
 /// </summary>
-public sealed partial class TaskInputs(Func<string, string?> environment)
+/// <param name="createHttpClient">For azure_oidc, the client that asks the agent's OIDC endpoint for tokens.</param>
+public sealed partial class TaskInputs(Func<string, string?> environment, Func<HttpClient>? createHttpClient = null, TimeProvider? timeProvider = null)
 {
     public string? Get(string name) => Trimmed(environment("INPUT_" + name.ToUpperInvariant()));
 
-    /// <summary>The client secret, from the input or the service connection, before anything else is read: to be masked first.</summary>
+    /// <summary>
+    /// The client secret (input or service connection), the private key (whole, and each line of its body, in case a
+    /// log shows it a line at a time) and, for azure_oidc, the job's access token: read before anything else, to be masked first.
+    /// </summary>
     public IEnumerable<Secret> Secrets()
     {
         foreach (var value in new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") })
         {
             // `$(NAME)` left as it is names an undefined variable: not a secret, and masking it would hide the error.
-            if (value is not null && !UnexpandedMacro().IsMatch(value))
+            if (value is not null && !IsUnexpandedMacro(value))
             {
                 yield return new Secret(value);
             }
         }
+
+        if (ClientCredentialInputs.PrivateKey(Get("privateKey")) is { } key)
+        {
+            yield return key;
+            foreach (var line in key.Reveal().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("-----", StringComparison.Ordinal)))
+            {
+                yield return new Secret(line);
+            }
+        }
+
+        if (ClientAuthMethodNames.TryParse(Get("clientAuth"), out var method) && method == ClientAuthMethod.AzureOidc && ClientCredentialInputs.AccessToken(environment) is { } accessToken)
+        {
+            yield return accessToken;
+        }
     }
+
+    /// <summary>The agent leaves <c>$(name)</c> as it is when no variable of that name exists.</summary>
+    public static bool IsUnexpandedMacro(string text) => UnexpandedMacro().IsMatch(text);
 
     public TaskSettings? TryRead(out IReadOnlyList<TaskInputError> errors)
     {
@@ -59,7 +84,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
             Check("connectedService", $"'{connection}' is not a service connection this job can use; check its name and that the pipeline is authorized to use it");
         }
 
-        foreach (var name in new[] { "connectedService", "tokenUrl", "clientId", "clientSecret", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
+        foreach (var name in new[] { "connectedService", "tokenUrl", "clientId", "clientSecret", "privateKey", "keyId", "assertionAudience", "assertionType", "oidcServiceConnection", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
         {
             if (Get(name) is { } text && UnexpandedMacro().Match(text) is { Success: true } macro)
             {
@@ -77,19 +102,10 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
             Check("clientId", "is required: the OAuth client id, e.g. $(STUDIO_CLIENT_ID), or choose a Studio OAuth service connection");
         }
 
-        var secret = Secrets().FirstOrDefault();
-        if (secret is null && !problems.Any(problem => problem.Input == "clientSecret"))
-        {
-            Check("clientSecret", "is required: pass it from a secret variable, e.g. $(STUDIO_CLIENT_SECRET), or choose a Studio OAuth service connection");
-        }
-
-        var method = ClientAuthMethod.ClientSecretBasic;
-        // Core signs private_key_jwt assertions, but the task does not take a key yet (no input, no refresher hand-over).
-        if (Get("clientAuth") is { } authText && (!ClientAuthMethodNames.TryParse(authText, out method) || method is not (ClientAuthMethod.ClientSecretBasic or ClientAuthMethod.ClientSecretPost)))
-        {
-            method = ClientAuthMethod.ClientSecretBasic; // so the request's own checks do not ask for a key as well
-            Check("clientAuth", $"'{authText}' is not supported; use client_secret_basic (default) or client_secret_post");
-        }
+        var secret = new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") }
+            .FirstOrDefault(value => value is not null && !IsUnexpandedMacro(value)) is { } secretText ? new Secret(secretText) : null;
+        var credential = new ClientCredentialInputs(this, environment, createHttpClient ?? (() => TokenClient.CreateHttpClient()), timeProvider ?? TimeProvider.System)
+            .Read(secret, problems.Any(problem => problem.Input == "clientSecret"), (input, message) => Check(input, message));
 
         var resourceProblems = new List<string>();
         var resources = ParameterText.ParseResources([Get("resource") ?? string.Empty], resourceProblems);
@@ -112,14 +128,17 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
         }
 
         TokenRequest? request = null;
-        if (tokenUrl is not null && clientId is not null && secret is not null)
+        if (tokenUrl is not null && clientId is not null && credential is not null)
         {
             request = new TokenRequest
             {
                 TokenUrl = tokenUrl,
                 ClientId = clientId,
-                ClientSecret = secret,
-                AuthMethod = method,
+                ClientSecret = credential.Secret,
+                ClientAssertionKey = credential.Key,
+                AssertionSource = credential.AssertionSource,
+                AuthMethod = credential.Method,
+                Grant = credential.Grant,
                 Scope = Get("scope") ?? Endpoint("DATA", "SCOPE"),
                 Audience = Get("audience"),
                 Resources = resources,
@@ -133,7 +152,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
 
         errors = problems;
         return problems.Count == 0 && request is not null
-            ? new TaskSettings(request, tokenDir, refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl)
+            ? new TaskSettings(request, tokenDir, refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl) { AzureOidc = credential?.AzureOidc }
             : null;
     }
 
@@ -146,6 +165,12 @@ public sealed partial class TaskInputs(Func<string, string?> environment)
         "token-url" => "tokenUrl",
         "client-id" => "clientId",
         "client-secret" => "clientSecret",
+        "client-auth" => "clientAuth",
+        "private-key" => "privateKey",
+        "key-id" => "keyId",
+        "assertion-audience" => "assertionAudience",
+        "assertion-type" => "assertionType",
+        "azure-service-connection" => "oidcServiceConnection",
         "extra-params" => "extraParams",
         var other => other,
     };

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using StudioToken.Azure.Inputs;
 using StudioToken.Azure.Internal;
+using StudioToken.Azure.Oidc;
 using StudioToken.Core.Refresh;
 
 namespace StudioToken.Azure.Refresher;
 
 /// <summary>
 /// The refresher as a background process of this same program (<c>studio-token azure-refresher</c>), outliving the
-/// step that starts it. Its settings travel as <c>STUDIO_*</c> variables; the client secret travels on its standard
-/// input, read once, so it is in neither its command line nor its environment. The agent's inputs, connections and
+/// step that starts it. Its settings travel as <c>STUDIO_*</c> variables; its one secret (the client secret, the
+/// private key, or for azure_oidc the job's access token, so it mints a new OIDC token for every refresh) travels on
+/// its standard input (<see cref="RefresherHandOver"/>), read once, so it is in neither its command line nor its environment. The agent's inputs, connections and
 /// secret variables are left out of its environment. It keeps the agent's <c>VSTS_PROCESS_LOOKUP_ID</c>, so the
 /// agent's job-end cleanup finds it even if the post-job step never runs.
 /// </summary>
@@ -48,10 +50,16 @@ public sealed class RefresherProcess(TimeProvider timeProvider) : IRefresherLaun
             start.Environment[name] = value;
         }
 
+        if (settings.AzureOidc is { } oidc)
+        {
+            start.Environment[ClientCredentialInputs.AzureServiceConnectionVariable] = oidc.ServiceConnectionId;
+            start.Environment[AzureOidcTokenSource.RequestUriVariable] = oidc.RequestUri.AbsoluteUri;
+        }
+
         start.Environment[LogVariable] = Path.Combine(tokenDir, LogFileName);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the refresher did not start");
-        process.StandardInput.WriteLine((settings.Request.ClientSecret ?? throw new InvalidOperationException("the task's inputs always carry a client secret")).Reveal());
+        RefresherHandOver.Write(process.StandardInput, [RefresherHandOver.SecretOf(settings)]);
         process.StandardInput.Close();
         return new RefresherHandle(process.Id, process.StartTime.ToUniversalTime());
     }

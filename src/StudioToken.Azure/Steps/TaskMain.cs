@@ -19,7 +19,7 @@ public sealed class TaskMain(TaskContext context)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var inputs = new TaskInputs(context.Environment);
+        var inputs = new TaskInputs(context.Environment, context.CreateHttpClient, context.TimeProvider);
         var log = AgentLog.ForStep(context.Output, inputs);
 
         var settings = inputs.TryRead(out var errors);

@@ -16,7 +16,7 @@ public sealed class TaskPost(TaskContext context)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var inputs = new TaskInputs(context.Environment);
+        var inputs = new TaskInputs(context.Environment, context.CreateHttpClient, context.TimeProvider);
         var log = AgentLog.ForStep(context.Output, inputs);
 
         var tokenDir = TaskState.ReadTokenDir(context.Environment);

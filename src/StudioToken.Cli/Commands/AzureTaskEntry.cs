@@ -8,7 +8,7 @@ namespace StudioToken.Cli.Commands;
 /// The Azure Pipelines task's entry points: its Node shim runs <c>studio-token azure-main</c> and
 /// <c>studio-token azure-post</c> with the agent's environment; the main step starts
 /// <c>studio-token azure-refresher</c> in the background, which is <c>refresh --resume</c> with its secret on standard
-/// input and its standard streams on a log file.
+/// input (<see cref="RefresherHandOver"/>) and its standard streams on a log file.
 /// </summary>
 internal static class AzureTaskEntry
 {
@@ -37,14 +37,35 @@ internal static class AzureTaskEntry
         }
     }
 
-    /// <summary>The refresher's command line: everything else comes from <c>STUDIO_*</c> and standard input.</summary>
-    public static string[] DetachRefresher()
+    /// <summary>
+    /// The refresher: <c>refresh --resume</c> with everything from <c>STUDIO_*</c>, but its secret read from standard
+    /// input and answered from memory where the settings would read that variable.
+    /// </summary>
+    public static Task<int> RunRefresherAsync(Func<CliContext> contextOfProcess)
     {
         if (Environment.GetEnvironmentVariable(RefresherProcess.LogVariable) is { Length: > 0 } logFile)
         {
             RefresherProcess.Detach(logFile);
         }
 
-        return ["refresh", "--resume", "--client-secret-stdin"];
+        // Only now: the context's standard streams are those Detach pointed at the log.
+        var context = contextOfProcess();
+        IReadOnlyDictionary<string, Core.Security.Secret> secrets;
+        try
+        {
+            secrets = RefresherHandOver.Read(context.Input);
+        }
+        catch (FormatException ex)
+        {
+            context.Error.WriteLine($"studio-token: {ex.Message}");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        var withSecrets = context with
+        {
+            GetEnvironmentVariable = name => secrets.TryGetValue(name, out var secret) ? secret.Reveal() : context.GetEnvironmentVariable(name),
+            Input = TextReader.Null,
+        };
+        return CliApplication.RunAsync(["refresh", "--resume"], withSecrets);
     }
 }

@@ -186,7 +186,7 @@ public sealed class TaskInputsTests
     {
         _environment.Remove("INPUT_CLIENTID");
         Set("tokenUrl", "not a url");
-        Set("clientAuth", "private_key_jwt");
+        Set("clientAuth", "client_secret_jwt");
         Set("resource", "not-absolute");
         Set("extraParams", "novalue");
         Set("refresh", "maybe");

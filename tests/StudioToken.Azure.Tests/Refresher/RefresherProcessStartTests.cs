@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using StudioToken.Azure.Inputs;
@@ -25,6 +26,8 @@ public sealed class RefresherProcessStartTests
 {
     private const string ClientSecret = "refresher-secret-%;]Ω";
     private const string ResumedToken = "resumed-token-abc.def";
+    private const string JobAccessToken = "job-access-token-%;]Zz9";
+    private const string AzureConnection = "3f2c9d4e-7b1a-4c2e-8d90-0a1b2c3d4e5f";
 
     /// <summary>What the agent puts in a task step's environment that the refresher must not get.</summary>
     private static readonly Dictionary<string, string> Withheld = new(StringComparer.Ordinal)
@@ -96,9 +99,8 @@ public sealed class RefresherProcessStartTests
         var handle = launcher.Start(Settings(), tokenDir);
         _refresherPid = handle.ProcessId;
 
-        var arguments = (await File.ReadAllTextAsync($"/proc/{handle.ProcessId}/cmdline", cancellationToken)).TrimEnd('\0').Split('\0');
-        var environment = (await File.ReadAllTextAsync($"/proc/{handle.ProcessId}/environ", cancellationToken)).TrimEnd('\0').Split('\0')
-            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
+        var arguments = await ArgumentsOfAsync(handle.ProcessId, cancellationToken);
+        var environment = await EnvironmentOfAsync(handle.ProcessId, cancellationToken);
         Assert.Multiple(() =>
         {
             Assert.That(arguments[^1], Is.EqualTo(RefresherProcess.Verb));
@@ -133,6 +135,66 @@ public sealed class RefresherProcessStartTests
         SecretScan.AssertAbsent(log, ResumedToken, "the token");
         Assert.That(log, Does.Not.Contain("##vso["), "without TF_BUILD the refresher writes no logging commands nobody reads");
     }
+
+    [TestCase("private_key_jwt")]
+    [TestCase("azure_oidc")]
+    public async Task Hands_the_key_or_the_jobs_access_token_over_on_standard_input_only(string method, CancellationToken cancellationToken)
+    {
+        var tokenDir = _temp.Combine("tokens");
+        PublishUnexpiredToken(tokenDir);
+        var logFile = Path.Combine(tokenDir, RefresherProcess.LogFileName);
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyPem = ecdsa.ExportPkcs8PrivateKeyPem();
+        var secrets = method == "private_key_jwt"
+            ? keyPem.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("-----", StringComparison.Ordinal)).ToList()
+            : [JobAccessToken];
+        var inputs = new Dictionary<string, string>
+        {
+            ["INPUT_TOKENURL"] = _endpoint.Url("token").AbsoluteUri,
+            ["INPUT_CLIENTID"] = "refresher-client",
+            ["INPUT_CLIENTAUTH"] = method,
+            ["INPUT_PRIVATEKEY"] = method == "private_key_jwt" ? keyPem : string.Empty,
+            ["INPUT_OIDCSERVICECONNECTION"] = method == "azure_oidc" ? AzureConnection : string.Empty,
+            ["ENDPOINT_URL_" + AzureConnection] = "https://management.azure.com/",
+            ["SYSTEM_OIDCREQUESTURI"] = _endpoint.Url("oidctoken").AbsoluteUri,
+            ["SYSTEM_ACCESSTOKEN"] = JobAccessToken,
+            ["INPUT_MAXLIFETIME"] = "5m",
+        };
+        var settings = new TaskInputs(name => inputs.GetValueOrDefault(name)).TryRead(out var errors);
+        Assert.That(errors, Is.Empty);
+        var launcher = new RefresherProcess(TimeProvider.System);
+
+        var handle = launcher.Start(settings!, tokenDir);
+        _refresherPid = handle.ProcessId;
+
+        var arguments = string.Join(' ', await ArgumentsOfAsync(handle.ProcessId, cancellationToken));
+        var environment = await EnvironmentOfAsync(handle.ProcessId, cancellationToken);
+        var everything = arguments + "\n" + string.Join('\n', environment.Select(pair => $"{pair.Key}={pair.Value}"));
+        secrets.ForEach(secret => SecretScan.AssertAbsent(everything, secret, "the refresher's command line and environment"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(environment.GetValueOrDefault("STUDIO_CLIENT_AUTH"), Is.EqualTo(method));
+            Assert.That(environment.Keys, Has.None.EqualTo("SYSTEM_ACCESSTOKEN").And.None.EqualTo("STUDIO_PRIVATE_KEY").And.None.EqualTo("STUDIO_CLIENT_SECRET"));
+            if (method == "azure_oidc")
+            {
+                Assert.That(environment.GetValueOrDefault("STUDIO_AZURE_SERVICE_CONNECTION_ID"), Is.EqualTo(AzureConnection));
+                Assert.That(environment.GetValueOrDefault("SYSTEM_OIDCREQUESTURI"), Is.EqualTo(_endpoint.Url("oidctoken").AbsoluteUri));
+            }
+        }
+
+        // Resuming means the refresher's settings were complete: without the key or the access token it stops at once.
+        var log = await WaitForLogLineAsync(logFile, "resuming generation 1", cancellationToken);
+        Assert.That(await launcher.StopAsync(handle, cancellationToken), Is.EqualTo("stopped"), log);
+        log = await File.ReadAllTextAsync(logFile, cancellationToken);
+        secrets.ForEach(secret => SecretScan.AssertAbsent(log, secret, "the refresher's log"));
+    }
+
+    private static async Task<string[]> ArgumentsOfAsync(int processId, CancellationToken cancellationToken) =>
+        (await File.ReadAllTextAsync($"/proc/{processId}/cmdline", cancellationToken)).TrimEnd('\0').Split('\0');
+
+    private static async Task<Dictionary<string, string>> EnvironmentOfAsync(int processId, CancellationToken cancellationToken) =>
+        (await File.ReadAllTextAsync($"/proc/{processId}/environ", cancellationToken)).TrimEnd('\0').Split('\0')
+            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
 
     private TaskSettings Settings()
     {

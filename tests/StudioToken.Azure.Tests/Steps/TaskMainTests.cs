@@ -329,6 +329,34 @@ public sealed class TaskMainTests
         run.Output.AssertNoLeak(Client.ClientSecret);
     }
 
+    [TestCase("SYSTEM_ACCESSTOKEN", "SYSTEM_ACCESSTOKEN: $(System.AccessToken)")]
+    [TestCase("SYSTEM_OIDCREQUESTURI", "System.OidcRequestUri")]
+    public async Task Azure_oidc_without_what_the_agent_gives_exits_1_with_one_line_and_writes_nothing(string missing, string named, CancellationToken cancellationToken)
+    {
+        const string connection = "3f2c9d4e-7b1a-4c2e-8d90-0a1b2c3d4e5f";
+        const string accessToken = "job-access-token-%;]Zz9";
+        _job.Environment.Remove("INPUT_CLIENTSECRET");
+        _job.Set("clientAuth", "azure_oidc");
+        _job.Set("oidcServiceConnection", connection);
+        _job.Environment["ENDPOINT_URL_" + connection] = "https://management.azure.com/";
+        _job.Environment["SYSTEM_OIDCREQUESTURI"] = "https://dev.azure.com/org/_apis/distributedtask/oidctoken";
+        _job.Environment["SYSTEM_ACCESSTOKEN"] = accessToken;
+        _job.Environment.Remove(missing);
+        var requestsBefore = Server.TokenRequestCount;
+
+        var run = await _job.MainAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+            Assert.That(run.Output.Issues("error").Single(), Does.StartWith("studio-token: input clientAuth: ").And.Contain(named));
+            Assert.That(Server.TokenRequestCount, Is.EqualTo(requestsBefore), "nothing is sent");
+            Assert.That(Directory.GetFileSystemEntries(_job.AgentTempDirectory), Is.Empty, "nothing is written");
+        });
+        _job.Launcher.Verify(l => l.Start(It.IsAny<TaskSettings>(), It.IsAny<string>()), Times.Never);
+        run.Output.AssertNoLeak(accessToken);
+    }
+
     [Test]
     public async Task An_unexpanded_secret_variable_exits_1_naming_the_variable(CancellationToken cancellationToken)
     {
