@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the action image offline: build-image.sh TAG [PUBLISHED_DIR]
-# PUBLISHED_DIR holds an already published NativeAOT studio-token (CI passes its own); without it, it publishes one.
+# PUBLISHED_DIR holds an already published NativeAOT studio-token (CI passes its own, published with
+# -p:StudioTokenEntra=false); without it, it publishes one that way.
 set -euo pipefail
 tag=${1:?usage: build-image.sh TAG [PUBLISHED_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +12,8 @@ trap 'rm -rf "$context"' EXIT
 
 if [ -z "$published" ]; then
   published="$context/publish"
-  dotnet publish "$root/src/StudioToken.Cli" -c Release -r linux-x64 -o "$published" >&2
+  # Without Entra ID: the action does not offer it, and MSAL would put the image over its 30 MB goal.
+  dotnet publish "$root/src/StudioToken.Cli" -c Release -r linux-x64 -p:StudioTokenEntra=false -o "$published" >&2
 fi
 
 rootfs="$context/rootfs"

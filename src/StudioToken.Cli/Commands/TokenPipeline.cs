@@ -21,7 +21,9 @@ internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, 
     {
         if (entra.IsChosen(reader, parseResult))
         {
-            return CreateEntra(reader, parseResult, client, entra, directory, redactor, log);
+            return EntraFeature.IsSupported
+                ? CreateEntra(reader, parseResult, client, entra, directory, redactor, log)
+                : throw new TokenConfigurationException(entra.Provider.Name, $"{EntraOptions.EntraProvider} is not in this build (the GitHub Action's image); run the studio-token CLI release for Entra ID");
         }
 
         var context = reader.Context;
