@@ -116,8 +116,9 @@ public sealed class FederatedTokenClientTests
     [Test]
     public async Task The_acquirer_retries_after_GitHub_answers_500_and_the_retry_gets_a_token()
     {
+        // The ID-token source times its requests on the real clock, so the one timer on the driven clock is the retry delay.
         var clock = new TimerDrivenClock(TimeProvider.System.GetUtcNow());
-        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http, timeProvider: clock)) with { RequestTimeout = Timeout.InfiniteTimeSpan };
+        var request = FederatedSources.Request(FederationServers.GitHubClient, ClientAuthMethod.GitHubOidc, FederatedSources.GitHub(_http)) with { RequestTimeout = Timeout.InfiniteTimeSpan };
         var source = new ClientCredentialsTokenSource(new TokenClient(_http, clock, new RefreshPolicy(), new FixedRandom(0.5)), request);
         var acquirer = new TokenAcquirer(source, new RetryPolicy(), clock, new FixedRandom(0.5), SilentTokenLog.Instance);
         Issuer.Answer = IdTokenAnswer.ServerError;
@@ -125,7 +126,7 @@ public sealed class FederatedTokenClientTests
         var requestsBefore = Server.TokenRequestCount;
 
         var acquiring = acquirer.AcquireAsync(CancellationToken.None);
-        var retryDelay = await FederatedSources.NextWaitAsync(clock);
+        var retryDelay = await clock.NextTimerAsync();
         Issuer.Answer = IdTokenAnswer.Token;
         clock.Advance(retryDelay);
         var response = await acquiring;
