@@ -48,7 +48,7 @@ internal static class ExecCommand
                 throw new TokenConfigurationException(revocation.RevocationUrl.Name, $"is not used with {entra.Provider.Name} {EntraOptions.EntraProvider}: Entra ID has no revocation endpoint; leave it out");
             }
 
-            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, entra, directory, redactor, log, cancellationToken);
+            var pipeline = await TokenPipeline.CreateAsync(reader, parseResult, client, entra, directory, redactor, log, cancellationToken, givenRevocationUrl);
             var token = await pipeline.FirstTokenAsync(log, redactor, cancellationToken);
             var lastToken = token;
             var publisher = new TokenPublisher(writer, pipeline.Request.TokenUrl, context.TimeProvider)
@@ -70,7 +70,7 @@ internal static class ExecCommand
             finally
             {
                 // After the refresher has stopped, so no newer token can follow; whatever happened to the command.
-                await RevokeAsync(revoke, givenRevocationUrl ?? pipeline.Metadata?.RevocationEndpoint, pipeline.Request, lastToken, log);
+                await RevokeAsync(revoke, pipeline.Discovered is { } discovered ? discovered.RevocationUrl : givenRevocationUrl, pipeline.Discovered?.RevocationNote, pipeline.Discovered?.ForRevocation(pipeline.Request) ?? pipeline.Request, lastToken, log);
                 if (givenDir is null)
                 {
                     writer.Delete();
@@ -122,13 +122,17 @@ internal static class ExecCommand
 
         // Not cancellable by a stop signal: it comes after the command ended, and the signal's grace period bounds it.
         // A failure is LastTokenRevocation's warning, never exec's exit code (that is the command's).
-        async Task RevokeAsync(bool revoke, Uri? revocationUrl, TokenRequest request, AccessToken token, ConsoleLog log)
+        async Task RevokeAsync(bool revoke, Uri? revocationUrl, string? revocationNote, TokenRequest request, AccessToken token, ConsoleLog log)
         {
             var outcome = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
                 .RevokeAsync(revoke, revocationUrl, request, token, CancellationToken.None);
             if (outcome == LastTokenRevocation.Revoked)
             {
                 log.Information($"revoked the last token at {revocationUrl}");
+            }
+            else if (revoke && revocationNote is not null)
+            {
+                log.Information(revocationNote);
             }
         }
     }

@@ -16,8 +16,12 @@ namespace StudioToken.Cli.Commands;
 /// </summary>
 internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, TokenAcquirer Acquirer, RetryPolicy Retry, RefreshPolicy RefreshPolicy, ServerMetadata? Metadata)
 {
+    /// <summary>With <c>--issuer</c>: the endpoints and methods the metadata decided.</summary>
+    public DiscoveredClient? Discovered { get; init; }
+
     /// <summary>Checks every setting first (exit 1, nothing sent), then discovers the endpoints when an issuer is given.</summary>
-    public static async Task<TokenPipeline> CreateAsync(OptionReader reader, ParseResult parseResult, ClientOptions client, EntraOptions entra, DirectoryOptions directory, Redactor redactor, ConsoleLog log, CancellationToken cancellationToken)
+    /// <param name="revocationUrl">The revocation endpoint the user gave (<c>exec</c>), which wins over a discovered one.</param>
+    public static async Task<TokenPipeline> CreateAsync(OptionReader reader, ParseResult parseResult, ClientOptions client, EntraOptions entra, DirectoryOptions directory, Redactor redactor, ConsoleLog log, CancellationToken cancellationToken, Uri? revocationUrl = null)
     {
         if (entra.IsChosen(reader, parseResult))
         {
@@ -35,25 +39,20 @@ internal sealed record TokenPipeline(TokenRequest Request, ITokenSource Source, 
         var http = context.CreateHttpClient();
 
         ServerMetadata? metadata = null;
+        DiscoveredClient? discovered = null;
         if (issuer is not null)
         {
             metadata = await new MetadataDiscovery(http, context.TimeProvider, retry, context.Random, log)
                 .DiscoverAsync(issuer, request.AllowInsecureHttp, request.RequestTimeout, cancellationToken);
-
-            // --token-url wins over the discovered endpoint (a gateway in front of the server, say); the metadata still
-            // says how to authenticate and where to revoke.
-            request = request with
-            {
-                TokenUrl = client.ReadTokenUrl(reader) ?? metadata.TokenEndpoint,
-                AuthMethod = ClientAuthMethodChoice.Choose(metadata.TokenEndpointAuthMethods, client.ReadAuthMethod(reader), ClientAuthMethodChoice.UsableWith(request), issuer),
-            };
+            discovered = DiscoveredClient.Decide(metadata, request, client.ReadTokenUrl(reader), client.ReadAuthMethod(reader), revocationUrl);
+            request = discovered.ApplyTo(request);
             request.Validate();
         }
 
         var tokenClient = new TokenClient(http, context.TimeProvider, refreshPolicy, context.Random);
         var source = new ClientCredentialsTokenSource(tokenClient, request);
         var acquirer = new TokenAcquirer(source, retry, context.TimeProvider, context.Random, log);
-        return new TokenPipeline(request, source, acquirer, retry, refreshPolicy, metadata);
+        return new TokenPipeline(request, source, acquirer, retry, refreshPolicy, metadata) { Discovered = discovered };
     }
 
     /// <summary>

@@ -13,6 +13,12 @@ public sealed record ServerMetadata(Uri Issuer, Uri TokenEndpoint, Uri? Revocati
     /// <summary>RFC 8414 §2: when the document lists no methods, the server supports client_secret_basic.</summary>
     public static readonly IReadOnlyList<string> DefaultTokenEndpointAuthMethods = [ClientAuthMethodNames.ClientSecretBasic];
 
+    /// <summary>The document's <c>revocation_endpoint_auth_methods_supported</c>; null when it does not say.</summary>
+    public IReadOnlyList<string>? RevocationEndpointAuthMethods { get; init; }
+
+    /// <summary>The document's <c>grant_types_supported</c>; null when it does not say.</summary>
+    public IReadOnlyList<string>? GrantTypes { get; init; }
+
     /// <summary>Checks the document read from <paramref name="documentUrl"/> for <paramref name="issuer"/>; throws a one-line <see cref="TokenFailureKind.BadResponse"/> failure.</summary>
     public static ServerMetadata FromDocument(JObject document, Uri issuer, Uri documentUrl, bool allowInsecureHttp)
     {
@@ -34,7 +40,11 @@ public sealed record ServerMetadata(Uri Issuer, Uri TokenEndpoint, Uri? Revocati
         var tokenEndpoint = Endpoint(document, "token_endpoint", documentUrl, allowInsecureHttp)
             ?? throw Bad(documentUrl, "has no token_endpoint; check the issuer (the server may not issue tokens to clients)");
         var revocationEndpoint = Endpoint(document, "revocation_endpoint", documentUrl, allowInsecureHttp);
-        return new ServerMetadata(issuer, tokenEndpoint, revocationEndpoint, AuthMethods(document, documentUrl), documentUrl);
+        return new ServerMetadata(issuer, tokenEndpoint, revocationEndpoint, Names(document, "token_endpoint_auth_methods_supported", documentUrl) ?? [.. DefaultTokenEndpointAuthMethods], documentUrl)
+        {
+            RevocationEndpointAuthMethods = Names(document, "revocation_endpoint_auth_methods_supported", documentUrl),
+            GrantTypes = Names(document, "grant_types_supported", documentUrl),
+        };
     }
 
     /// <summary>
@@ -60,17 +70,17 @@ public sealed record ServerMetadata(Uri Issuer, Uri TokenEndpoint, Uri? Revocati
         }
     }
 
-    private static List<string> AuthMethods(JObject document, Uri documentUrl)
+    /// <summary>An array of names; null when the document leaves it out.</summary>
+    private static List<string>? Names(JObject document, string name, Uri documentUrl)
     {
-        const string name = "token_endpoint_auth_methods_supported";
         switch (document[name])
         {
             case null or JValue { Type: JTokenType.Null }:
-                return [.. DefaultTokenEndpointAuthMethods];
+                return null;
             case JArray array when array.All(item => item is JValue { Type: JTokenType.String } value && !string.IsNullOrWhiteSpace((string?)value)):
                 return [.. array.Select(item => (string)item!)];
             case var other:
-                throw Bad(documentUrl, $"gives {name} as {TokenResponseParser.OneLine(other.ToString(Formatting.None), 80)}; expected an array of method names");
+                throw Bad(documentUrl, $"gives {name} as {TokenResponseParser.OneLine(other.ToString(Formatting.None), 80)}; expected an array of names");
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StudioToken.Core.OAuth;
 using StudioToken.Core.Tokens;
 
 namespace StudioToken.Core.Settings;
@@ -20,6 +21,26 @@ public static class SettingChecks
         return Uri.TryCreate(text, UriKind.Absolute, out url)
             ? null
             : $"'{text}' is not an absolute URL, e.g. https://studio.example.com/api/v2/oauth/token";
+    }
+
+    /// <summary>
+    /// The issuer whose metadata names the endpoints (RFC 8414, OpenID Connect Discovery); absent is fine. Held to the
+    /// token URL's rules, since whoever controls the document decides where the credentials go.
+    /// </summary>
+    public static string? Issuer(string? text, out Uri? url)
+    {
+        url = null;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out url))
+        {
+            return $"'{text}' is not an absolute URL, e.g. https://id.example.com";
+        }
+
+        return MetadataDiscovery.IssuerProblem(url, allowInsecureHttp: false) is { } problem ? $"'{text}' {problem}" : null;
     }
 
     public static string? RefreshAt(string? text, out double refreshAt)

@@ -42,6 +42,34 @@ public sealed class ActionMain(ActionContext context)
             return 1;
         }
 
+        DiscoveredClient? discovered = null;
+        if (settings.Issuer is { } issuer)
+        {
+            try
+            {
+                var metadata = await new MetadataDiscovery(http, context.TimeProvider, new RetryPolicy(), context.Random, log)
+                    .DiscoverAsync(issuer, settings.Request.AllowInsecureHttp, settings.Request.RequestTimeout, cancellationToken);
+                discovered = DiscoveredClient.Decide(metadata, settings.Request, settings.GivenTokenUrl, settings.ChosenMethod, settings.RevocationUrl);
+            }
+            catch (TokenConfigurationException ex)
+            {
+                log.Error($"studio-token: input {ex.Setting}", ex.Message);
+                return 1;
+            }
+            catch (TokenRequestException ex)
+            {
+                log.Error("studio-token: discovery failed", ex.Message);
+                return 3;
+            }
+
+            settings = settings with { Request = discovered.ApplyTo(settings.Request), RevocationUrl = discovered.RevocationUrl };
+            log.Information($"studio-token: {issuer.AbsoluteUri} names the token endpoint {discovered.TokenUrl.AbsoluteUri} ({discovered.AuthMethod.ToWireName()}) and {(discovered.RevocationUrl is { } revocation ? $"the revocation endpoint {revocation.AbsoluteUri}" : "no revocation endpoint")}");
+            if (settings.Revoke && discovered.RevocationNote is { } note)
+            {
+                log.Information("studio-token: " + note);
+            }
+        }
+
         using var docker = DockerEngine.IsAvailable(context.DockerSocket) ? new DockerEngine(context.DockerSocket) : null;
         var self = docker is null ? null : await SelfContainer.InspectAsync(docker, context.Environment("HOSTNAME"), cancellationToken);
         var mounts = self?.BindMounts ?? FallbackMounts();
@@ -102,7 +130,7 @@ public sealed class ActionMain(ActionContext context)
             log.Warning($"no Docker socket at {context.DockerSocket} (container hooks, Kubernetes runner, or a job container without the socket): the token will NOT be refreshed and expires at {TokenMetadata.Rfc3339(token.ExpiresOn)}. Run `studio-token refresh --token-dir DIR` yourself for longer jobs.");
         }
 
-        Export(settings, token, hostDir, hostBin, new ActionState(placement.ContainerPath!, hostDir, refresherId));
+        Export(settings, token, hostDir, hostBin, new ActionState(placement.ContainerPath!, hostDir, refresherId) { Discovered = discovered });
         if (settings.Summary && context.Environment("GITHUB_STEP_SUMMARY") is { Length: > 0 } summaryFile)
         {
             File.AppendAllText(summaryFile, JobSummary.ForMain(settings, token, hostDir, refresherId is not null), new UTF8Encoding(false));

@@ -39,7 +39,7 @@ public sealed class ActionPost(ActionContext context)
         var writer = new TokenDirectoryWriter(state.TokenDir);
         var snapshot = LastTokenRevocation.ReadLastToken(state.TokenDir, context.TimeProvider, redactor, log);
         var revocation = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
-            .RevokeAsync(settings?.Revoke ?? false, settings?.RevocationUrl, settings?.Request, snapshot, cancellationToken);
+            .RevokeAsync(settings?.Revoke ?? false, state.Discovered is { } discovered ? discovered.RevocationUrl : settings?.RevocationUrl, settings is null ? null : state.Discovered?.ForRevocation(settings.Request) ?? settings.Request, snapshot, cancellationToken);
 
         try
         {

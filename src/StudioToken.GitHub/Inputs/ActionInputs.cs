@@ -22,7 +22,17 @@ public sealed record ActionSettings(
     bool Revoke,
     Uri? RevocationUrl,
     Secret? GitHubToken,
-    bool Summary);
+    bool Summary)
+{
+    /// <summary>The issuer to discover the endpoints from; null when only <c>token-url</c> is given.</summary>
+    public Uri? Issuer { get; init; }
+
+    /// <summary>The <c>token-url</c> input, which wins over the discovered token endpoint; null when left to discovery.</summary>
+    public Uri? GivenTokenUrl { get; init; }
+
+    /// <summary>The <c>client-auth</c> input; null when discovery may pick the method (client_secret_basic, the default, included).</summary>
+    public ClientAuthMethod? ChosenMethod { get; init; }
+}
 
 /// <summary>
 /// Reads <c>INPUT_*</c> as the runner names them (upper case, spaces as <c>_</c>, hyphens kept) and checks every
@@ -60,9 +70,21 @@ public sealed class ActionInputs(Func<string, string?> environment, HttpClient h
             }
         }
 
-        if (SettingChecks.TokenUrl(Get("token-url"), out var tokenUrl) is { } tokenUrlProblem)
+        if (SettingChecks.Issuer(Get("issuer"), out var issuer) is { } issuerProblem)
         {
-            Fail("token-url", tokenUrlProblem);
+            Fail("issuer", issuerProblem);
+            issuer = null;
+        }
+
+        Uri? tokenUrl = null;
+        if (Get("token-url") is null && Get("issuer") is not null)
+        {
+            // The issuer stands in for the token URL until the main step discovers the token endpoint.
+            tokenUrl = issuer;
+        }
+        else if (SettingChecks.TokenUrl(Get("token-url"), out tokenUrl) is { } tokenUrlProblem)
+        {
+            Fail("token-url", Get("token-url") is null ? tokenUrlProblem + " (or give issuer, e.g. https://id.example.com, to discover it)" : tokenUrlProblem);
         }
 
         var clientId = Get("client-id");
@@ -123,6 +145,13 @@ public sealed class ActionInputs(Func<string, string?> environment, HttpClient h
         errors = problems;
         return problems.Count == 0 && request is not null
             ? new ActionSettings(request, envName, Get("token-dir"), refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl, githubToken, summary)
+            {
+                Issuer = issuer,
+                GivenTokenUrl = issuer is null ? null : Get("token-url") is null ? null : tokenUrl,
+                // action.yml's default is client_secret_basic, so a workflow that names it may simply have left it out:
+                // either way discovery takes Basic when the server lists it, else client_secret_post, with the same secret.
+                ChosenMethod = credential?.Method is ClientAuthMethod.ClientSecretBasic ? null : credential?.Method,
+            }
             : null;
     }
 

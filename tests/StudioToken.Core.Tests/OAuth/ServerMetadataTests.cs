@@ -120,6 +120,30 @@ public sealed class ServerMetadataTests
     {
         var ex = Refused($$"""{"issuer":"https://id.example.com/tenant","token_endpoint":"https://id.example.com/t","token_endpoint_auth_methods_supported":{{value}}}""");
 
-        Assert.That(ex.Message, Does.Contain("gives token_endpoint_auth_methods_supported as").And.Contain("expected an array of method names"));
+        Assert.That(ex.Message, Does.Contain("gives token_endpoint_auth_methods_supported as").And.Contain("expected an array of names"));
+    }
+
+    [Test]
+    public void Reads_the_revocation_endpoints_methods_and_the_grants_when_listed_and_leaves_them_unknown_when_not()
+    {
+        var listed = Read("""{"issuer":"https://id.example.com/tenant","token_endpoint":"https://id.example.com/t","revocation_endpoint_auth_methods_supported":["client_secret_post"],"grant_types_supported":["client_credentials"]}""");
+        var unlisted = Read("""{"issuer":"https://id.example.com/tenant","token_endpoint":"https://id.example.com/t"}""");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.RevocationEndpointAuthMethods, Is.EqualTo(new[] { "client_secret_post" }));
+            Assert.That(listed.GrantTypes, Is.EqualTo(new[] { "client_credentials" }));
+            Assert.That(unlisted.RevocationEndpointAuthMethods, Is.Null);
+            Assert.That(unlisted.GrantTypes, Is.Null);
+        });
+    }
+
+    [TestCase("revocation_endpoint_auth_methods_supported")]
+    [TestCase("grant_types_supported")]
+    public void Other_lists_that_are_not_arrays_of_names_are_refused(string name)
+    {
+        var ex = Refused($$"""{"issuer":"https://id.example.com/tenant","token_endpoint":"https://id.example.com/t","{{name}}":"client_secret_basic"}""");
+
+        Assert.That(ex.Message, Does.Contain($"gives {name} as"));
     }
 }

@@ -1,3 +1,4 @@
+using StudioToken.Core.OAuth;
 using StudioToken.GitHub.Action;
 using StudioToken.GitHub.Runner;
 using StudioToken.GitHub.Tests.Fakes;
@@ -15,6 +16,10 @@ public sealed class ActionStateTests
         yield return new ActionState("/github/runner_temp/studio-token/get-token-a1b2c3", "/home/runner/work/_temp/studio-token/get-token-a1b2c3", new string('f', 64));
         yield return new ActionState("/github/workspace/.tokens", "/home/runner/work/repo/repo/.tokens", null);
         yield return new ActionState("/github/runner_temp/odd \"dir\"\\with\nlines", "/home/rünner/wörk/x y", "abc");
+        yield return new ActionState("/github/runner_temp/studio-token/x", "/home/runner/work/_temp/studio-token/x", "abc")
+        {
+            Discovered = new(new Uri("https://id.example.com/connect/token"), ClientAuthMethod.ClientSecretPost, new Uri("https://id.example.com/connect/revoke"), ClientAuthMethod.ClientSecretBasic, null),
+        };
     }
 
     [TestCaseSource(nameof(States))]

@@ -240,6 +240,61 @@ public sealed class ActionInputsTests
         });
     }
 
+    [Test]
+    public void Without_a_token_url_or_an_issuer_the_error_names_both_ways()
+    {
+        _environment.Remove("INPUT_TOKEN-URL");
+
+        Assert.That(OnlyError("token-url").Message, Does.Contain("is required").And.Contain("or give issuer"));
+    }
+
+    [Test]
+    public void An_issuer_alone_stands_in_for_the_token_url_until_discovery()
+    {
+        _environment.Remove("INPUT_TOKEN-URL");
+        Set("issuer", "https://id.example.com");
+
+        var settings = ReadValid();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.Issuer, Is.EqualTo(new Uri("https://id.example.com/")));
+            Assert.That(settings.Request.TokenUrl, Is.EqualTo(settings.Issuer));
+            Assert.That(settings.GivenTokenUrl, Is.Null, "discovery names the token endpoint");
+        });
+    }
+
+    [Test]
+    public void An_issuer_with_a_token_url_keeps_the_token_url_to_win_over_discovery()
+    {
+        Set("issuer", "https://id.example.com");
+
+        var settings = ReadValid();
+
+        Assert.That(settings.GivenTokenUrl, Is.EqualTo(new Uri("https://studio.example.com/api/v2/oauth/token")));
+    }
+
+    [TestCase("client_secret_basic", null)]
+    [TestCase("client_secret_post", ClientAuthMethod.ClientSecretPost)]
+    public void Client_secret_basic_the_default_leaves_discovery_free_to_fall_back_to_post(string method, ClientAuthMethod? expected)
+    {
+        Set("issuer", "https://id.example.com");
+        Set("client-auth", method);
+
+        Assert.That(ReadValid().ChosenMethod, Is.EqualTo(expected));
+    }
+
+    [TestCase("id.example.com", "is not an absolute URL")]
+    [TestCase("http://id.example.com", "uses http://")]
+    [TestCase("https://id.example.com/?tenant=1", "must not contain a ?query")]
+    public void Rejects_an_issuer_discovery_could_not_trust(string issuer, string problem)
+    {
+        _environment.Remove("INPUT_TOKEN-URL");
+        Set("issuer", issuer);
+
+        Assert.That(OnlyError("issuer").Message, Does.Contain(problem));
+    }
+
     [TestCase("   ")]
     [TestCase("\n")]
     public void A_blank_client_secret_is_missing(string blank)
