@@ -21,6 +21,15 @@ public sealed record TaskSettings(
 {
     /// <summary>For azure_oidc: what the refresher needs to mint its own OIDC tokens; null for other methods.</summary>
     public AzureOidcSettings? AzureOidc { get; init; }
+
+    /// <summary>The issuer to discover the endpoints from; null when only a token URL is given.</summary>
+    public Uri? Issuer { get; init; }
+
+    /// <summary>The token URL given (input or service connection), which wins over the discovered one; null when left to discovery.</summary>
+    public Uri? GivenTokenUrl { get; init; }
+
+    /// <summary>The <c>clientAuth</c> input; null when discovery may pick the method (client_secret_basic, the default, included).</summary>
+    public ClientAuthMethod? ChosenMethod { get; init; }
 }
 
 /// <summary>
@@ -84,7 +93,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
             Check("connectedService", $"'{connection}' is not a service connection this job can use; check its name and that the pipeline is authorized to use it");
         }
 
-        foreach (var name in new[] { "connectedService", "tokenUrl", "clientId", "clientSecret", "privateKey", "keyId", "assertionAudience", "assertionType", "oidcServiceConnection", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
+        foreach (var name in new[] { "connectedService", "tokenUrl", "issuer", "clientId", "clientSecret", "privateKey", "keyId", "assertionAudience", "assertionType", "oidcServiceConnection", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
         {
             if (Get(name) is { } text && UnexpandedMacro().Match(text) is { Success: true } macro)
             {
@@ -92,9 +101,25 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
             }
         }
 
-        Check("tokenUrl", SettingChecks.TokenUrl(Get("tokenUrl") ?? Endpoint("URL"), out var tokenUrl) is { } urlProblem
-            ? urlProblem + " (or choose a Studio OAuth service connection)"
-            : null);
+        if (SettingChecks.Issuer(Get("issuer"), out var issuer) is { } issuerProblem)
+        {
+            Check("issuer", issuerProblem);
+            issuer = null;
+        }
+
+        var givenTokenUrl = Get("tokenUrl") ?? Endpoint("URL");
+        Uri? tokenUrl = null;
+        if (givenTokenUrl is null && Get("issuer") is not null)
+        {
+            // The issuer stands in for the token URL until the main step discovers the token endpoint.
+            tokenUrl = issuer;
+        }
+        else
+        {
+            Check("tokenUrl", SettingChecks.TokenUrl(givenTokenUrl, out tokenUrl) is { } urlProblem
+                ? urlProblem + (givenTokenUrl is null ? " (or give issuer to discover it, or choose a Studio OAuth service connection)" : " (or choose a Studio OAuth service connection)")
+                : null);
+        }
 
         var clientId = Get("clientId") ?? Endpoint("AUTH_PARAMETER", "USERNAME");
         if (clientId is null)
@@ -152,7 +177,15 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
 
         errors = problems;
         return problems.Count == 0 && request is not null
-            ? new TaskSettings(request, tokenDir, refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl) { AzureOidc = credential?.AzureOidc }
+            ? new TaskSettings(request, tokenDir, refresh, new RefreshPolicy { RefreshAt = refreshAt }, maxLifetime, revoke, revocationUrl)
+            {
+                AzureOidc = credential?.AzureOidc,
+                Issuer = issuer,
+                GivenTokenUrl = issuer is not null && givenTokenUrl is not null ? tokenUrl : null,
+                // task.json's default is client_secret_basic, so naming it may mean leaving it out: either way discovery
+                // takes Basic when the server lists it, else client_secret_post, with the same secret.
+                ChosenMethod = credential?.Method is ClientAuthMethod.ClientSecretBasic ? null : credential?.Method,
+            }
             : null;
     }
 
@@ -160,7 +193,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
         Get("connectedService") is { } id ? Trimmed(environment($"ENDPOINT_{kind}_{id}{(key is null ? string.Empty : "_" + key)}")) : null;
 
     /// <summary>The core names settings as the CLI's flags; the task user knows them by their camelCase input names.</summary>
-    private static string InputName(string setting) => setting.TrimStart('-') switch
+    public static string InputName(string setting) => setting.TrimStart('-') switch
     {
         "token-url" => "tokenUrl",
         "client-id" => "clientId",

@@ -47,6 +47,34 @@ public sealed class TaskMain(TaskContext context)
         }
 
         using var http = context.CreateHttpClient();
+        DiscoveredClient? discovered = null;
+        if (settings.Issuer is { } issuer)
+        {
+            try
+            {
+                var metadata = await new MetadataDiscovery(http, context.TimeProvider, new RetryPolicy(), context.Random, log)
+                    .DiscoverAsync(issuer, settings.Request.AllowInsecureHttp, settings.Request.RequestTimeout, cancellationToken);
+                discovered = DiscoveredClient.Decide(metadata, settings.Request, settings.GivenTokenUrl, settings.ChosenMethod, settings.RevocationUrl);
+            }
+            catch (TokenConfigurationException ex)
+            {
+                log.Error($"studio-token: input {TaskInputs.InputName(ex.Setting)}: {ex.Message[(ex.Setting.Length + 2)..]}");
+                return 1;
+            }
+            catch (TokenRequestException ex)
+            {
+                log.Error($"studio-token: discovery failed: {ex.Message}");
+                return 3;
+            }
+
+            settings = settings with { Request = discovered.ApplyTo(settings.Request), RevocationUrl = discovered.RevocationUrl };
+            log.Information($"studio-token: {issuer.AbsoluteUri} names the token endpoint {discovered.TokenUrl.AbsoluteUri} ({discovered.AuthMethod.ToWireName()}) and {(discovered.RevocationUrl is { } revocation ? $"the revocation endpoint {revocation.AbsoluteUri}" : "no revocation endpoint")}");
+            if (settings.Revoke && discovered.RevocationNote is { } note)
+            {
+                log.Information("studio-token: " + note);
+            }
+        }
+
         var source = new ClientCredentialsTokenSource(new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random), settings.Request);
         TokenResponse response;
         try
@@ -69,6 +97,10 @@ public sealed class TaskMain(TaskContext context)
         var publisher = new TokenPublisher(new TokenDirectoryWriter(tokenDir), settings.Request.TokenUrl, context.TimeProvider);
         publisher.Prepare();
         log.Command(TaskState.TokenDir(publisher.Writer.Directory));
+        if (discovered is not null)
+        {
+            log.Command(TaskState.Discovered(discovered));
+        }
         publisher.Publish(token);
 
         log.Command(LoggingCommands.SetVariable("STUDIO_TOKEN", token.Value.Reveal(), isSecret: true));

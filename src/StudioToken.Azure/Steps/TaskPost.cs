@@ -41,8 +41,9 @@ public sealed class TaskPost(TaskContext context)
         var history = RefresherHistory.Read(Path.Combine(tokenDir, RefresherProcess.LogFileName));
         var snapshot = LastTokenRevocation.ReadLastToken(tokenDir, context.TimeProvider, log.Redactor, log);
         var settings = inputs.TryRead(out _);
+        var discovered = TaskState.ReadDiscovered(context.Environment);
         var revocation = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
-            .RevokeAsync(settings?.Revoke ?? false, settings?.RevocationUrl, settings?.Request, snapshot, cancellationToken);
+            .RevokeAsync(settings?.Revoke ?? false, discovered is not null ? discovered.RevocationUrl : settings?.RevocationUrl, settings is null ? null : discovered?.ForRevocation(settings.Request) ?? settings.Request, snapshot, cancellationToken);
 
         try
         {

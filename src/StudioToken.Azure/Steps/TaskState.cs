@@ -1,6 +1,7 @@
 using System.Globalization;
 using StudioToken.Azure.Agent;
 using StudioToken.Azure.Refresher;
+using StudioToken.Core.OAuth;
 
 namespace StudioToken.Azure.Steps;
 
@@ -13,6 +14,7 @@ public static class TaskState
     public const string TokenDirVariable = "studioTokenDir";
     public const string RefresherPidVariable = "studioTokenRefresherPid";
     public const string RefresherStartedVariable = "studioTokenRefresherStarted";
+    public const string DiscoveredVariable = "studioTokenDiscovered";
 
     public static string TokenDir(string directory) => LoggingCommands.SetTaskVariable(TokenDirVariable, directory);
 
@@ -22,7 +24,12 @@ public static class TaskState
         LoggingCommands.SetTaskVariable(RefresherStartedVariable, handle.StartedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)),
     ];
 
+    /// <summary>With an issuer: what main discovered, so the post-job step revokes where the tokens came from.</summary>
+    public static string Discovered(DiscoveredClient discovered) => LoggingCommands.SetTaskVariable(DiscoveredVariable, discovered.ToJson());
+
     public static string? ReadTokenDir(Func<string, string?> environment) => Read(environment, TokenDirVariable);
+
+    public static DiscoveredClient? ReadDiscovered(Func<string, string?> environment) => DiscoveredClient.FromJson(Read(environment, DiscoveredVariable));
 
     public static RefresherHandle? ReadRefresher(Func<string, string?> environment) =>
         int.TryParse(Read(environment, RefresherPidVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)

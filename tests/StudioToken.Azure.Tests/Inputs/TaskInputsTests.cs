@@ -73,6 +73,63 @@ public sealed class TaskInputsTests
     }
 
     [Test]
+    public void An_issuer_alone_stands_in_for_the_token_url_and_leaves_the_secret_method_to_discovery()
+    {
+        _environment.Remove("INPUT_TOKENURL");
+        Set("issuer", "https://id.example.com/tenant");
+        Set("clientAuth", "client_secret_basic");
+
+        var settings = ReadValid();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.Issuer, Is.EqualTo(new Uri("https://id.example.com/tenant")));
+            Assert.That(settings.Request.TokenUrl, Is.EqualTo(settings.Issuer));
+            Assert.That(settings.GivenTokenUrl, Is.Null);
+            Assert.That(settings.ChosenMethod, Is.Null, "client_secret_basic is task.json's default, so it may fall back to post");
+        });
+    }
+
+    [Test]
+    public void A_service_connections_url_given_with_an_issuer_wins_over_discovery()
+    {
+        UseOnlyTheConnection();
+        Set("issuer", "https://id.example.com");
+
+        Assert.That(ReadValid().GivenTokenUrl, Is.EqualTo(new Uri("https://conn.example.com/oauth/token")));
+    }
+
+    [Test]
+    public void Without_a_token_url_an_issuer_or_a_connection_the_error_names_all_three()
+    {
+        _environment.Remove("INPUT_TOKENURL");
+
+        var error = ReadInvalid().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Input, Is.EqualTo("tokenUrl"));
+            Assert.That(error.Message, Does.Contain("or give issuer").And.Contain("service connection"));
+        });
+    }
+
+    [TestCase("http://id.example.com", "uses http://")]
+    [TestCase("https://id.example.com/?x=1", "must not contain a ?query")]
+    public void Rejects_an_issuer_discovery_could_not_trust(string issuer, string problem)
+    {
+        _environment.Remove("INPUT_TOKENURL");
+        Set("issuer", issuer);
+
+        var error = ReadInvalid().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Input, Is.EqualTo("issuer"));
+            Assert.That(error.Message, Does.Contain(problem));
+        });
+    }
+
+    [Test]
     public void Reads_the_minimal_inputs_and_applies_the_defaults()
     {
         var settings = ReadValid();

@@ -204,6 +204,50 @@ public sealed class TaskPostTests
     }
 
     /// <summary>A real main step, checked, so each post test starts from what the agent would hand it.</summary>
+    [Test]
+    public async Task With_only_an_issuer_main_discovers_the_endpoints_hands_them_on_and_post_revokes_where_the_token_came_from(CancellationToken cancellationToken)
+    {
+        _job.Environment.Remove("INPUT_TOKENURL");
+        _job.Environment.Remove("INPUT_REVOCATIONURL");
+        _job.Set("issuer", Server.BaseUrl.AbsoluteUri);
+        _job.Launcher.Setup(l => l.StopAsync(It.IsAny<RefresherHandle>(), It.IsAny<CancellationToken>())).ReturnsAsync("stopped");
+
+        var (main, token, _) = await RunMainAsync(cancellationToken);
+        var run = await _job.PostAsync(main, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(main.Output.Text, Does.Contain($"names the token endpoint {Server.TokenUrl.AbsoluteUri} (client_secret_basic) and the revocation endpoint {Server.RevocationUrl.AbsoluteUri}"));
+            Assert.That(run.ExitCode, Is.Zero, run.ToString());
+            Assert.That(run.Output.Text, Does.Contain("revocation: revoked"), run.ToString());
+            Assert.That(await TokenIntrospection.IsActiveAsync(Server, Client, token, cancellationToken), Is.False, "the server must know the token as revoked");
+        }
+
+        // The refresher asks where main did, without discovering again.
+        _job.Launcher.Verify(l => l.Start(It.Is<TaskSettings>(s => s.Request.TokenUrl == Server.TokenUrl && s.RevocationUrl == Server.RevocationUrl), It.IsAny<string>()), Times.Once);
+        run.Output.AssertNoLeak(Client.ClientSecret, token);
+    }
+
+    [Test]
+    public async Task An_issuer_without_metadata_exits_3_with_one_error_naming_both_places_looked_and_writes_nothing(CancellationToken cancellationToken)
+    {
+        _job.Environment.Remove("INPUT_TOKENURL");
+        _job.Set("issuer", new Uri(Server.BaseUrl, "no-such-tenant").AbsoluteUri);
+
+        var main = await _job.MainAsync(cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(main.ExitCode, Is.EqualTo(3), main.ToString());
+            Assert.That(main.Output.Issues("error").Count(), Is.EqualTo(1));
+            Assert.That(main.Output.Issues("error").Single(), Does.Contain("found no authorization server metadata").And.Contain("/.well-known/oauth-authorization-server/no-such-tenant").And.Contain("/no-such-tenant/.well-known/openid-configuration"));
+            Assert.That(main.Output.TaskVariables(), Is.Empty, "nothing for the post-job step to clean up");
+        }
+
+        _job.Launcher.Verify(l => l.Start(It.IsAny<TaskSettings>(), It.IsAny<string>()), Times.Never);
+        main.Output.AssertNoLeak(Client.ClientSecret);
+    }
+
     private async Task<(StepRun Main, string Token, string TokenDir)> RunMainAsync(CancellationToken cancellationToken)
     {
         var main = await _job.MainAsync(cancellationToken);
