@@ -67,6 +67,22 @@ public sealed record DiscoveredClient(Uri TokenUrl, ClientAuthMethod AuthMethod,
         return new DiscoveredClient(givenTokenUrl ?? metadata.TokenEndpoint, method, revocationUrl, revocationMethod, note);
     }
 
+    /// <summary>Reads <paramref name="issuer"/>'s metadata through <paramref name="discovery"/> and <see cref="Decide"/>s.</summary>
+    public static async Task<DiscoveredClient> DiscoverAsync(MetadataDiscovery discovery, Uri issuer, TokenRequest request, Uri? givenTokenUrl, ClientAuthMethod? chosenMethod, Uri? givenRevocationUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(discovery);
+        ArgumentNullException.ThrowIfNull(request);
+        var metadata = await discovery.DiscoverAsync(issuer, request.AllowInsecureHttp, request.RequestTimeout, cancellationToken);
+        return Decide(metadata, request, givenTokenUrl, chosenMethod, givenRevocationUrl);
+    }
+
+    /// <summary>One line for the step's log: what the issuer's metadata named.</summary>
+    public string Describe(Uri issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        return $"{issuer.AbsoluteUri} names the token endpoint {TokenUrl.AbsoluteUri} ({AuthMethod.ToWireName()}) and {(RevocationUrl is { } revocation ? $"the revocation endpoint {revocation.AbsoluteUri}" : "no revocation endpoint")}";
+    }
+
     /// <summary>The request as sent to the discovered token endpoint.</summary>
     public TokenRequest ApplyTo(TokenRequest request)
     {

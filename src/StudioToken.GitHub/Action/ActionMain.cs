@@ -47,9 +47,8 @@ public sealed class ActionMain(ActionContext context)
         {
             try
             {
-                var metadata = await new MetadataDiscovery(http, context.TimeProvider, new RetryPolicy(), context.Random, log)
-                    .DiscoverAsync(issuer, settings.Request.AllowInsecureHttp, settings.Request.RequestTimeout, cancellationToken);
-                discovered = DiscoveredClient.Decide(metadata, settings.Request, settings.GivenTokenUrl, settings.ChosenMethod, settings.RevocationUrl);
+                var discovery = new MetadataDiscovery(http, context.TimeProvider, new RetryPolicy(), context.Random, log);
+                discovered = await DiscoveredClient.DiscoverAsync(discovery, issuer, settings.Request, settings.GivenTokenUrl, settings.ChosenMethod, settings.RevocationUrl, cancellationToken);
             }
             catch (TokenConfigurationException ex)
             {
@@ -63,7 +62,7 @@ public sealed class ActionMain(ActionContext context)
             }
 
             settings = settings with { Request = discovered.ApplyTo(settings.Request), RevocationUrl = discovered.RevocationUrl };
-            log.Information($"studio-token: {issuer.AbsoluteUri} names the token endpoint {discovered.TokenUrl.AbsoluteUri} ({discovered.AuthMethod.ToWireName()}) and {(discovered.RevocationUrl is { } revocation ? $"the revocation endpoint {revocation.AbsoluteUri}" : "no revocation endpoint")}");
+            log.Information("studio-token: " + discovered.Describe(issuer));
             if (settings.Revoke && discovered.RevocationNote is { } note)
             {
                 log.Information("studio-token: " + note);
