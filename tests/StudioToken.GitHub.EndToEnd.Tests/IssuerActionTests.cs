@@ -12,32 +12,12 @@ namespace StudioToken.GitHub.EndToEnd.Tests;
 [Platform("Linux")]
 [NonParallelizable]
 [CancelAfter(120_000)]
-public sealed class IssuerActionTests : ActionImageFixture
+public sealed class IssuerActionTests : OpenIddictActionFixture
 {
     private const string GitHubToken = "ghs_e2e-issuer-not-a-real-token";
     private static readonly TestClient Client = TestClient.DefaultBasic;
 
-    private OpenIddictTestServer? _server;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        if (!HasImage)
-        {
-            return;
-        }
-
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = TimeSpan.FromSeconds(6) });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+    protected override OpenIddictTestServerOptions ServerOptions => new() { AccessTokenLifetime = TimeSpan.FromSeconds(6) };
 
     protected override void AssertNoSecretLeaked(ActionSteps steps)
     {
@@ -48,7 +28,7 @@ public sealed class IssuerActionTests : ActionImageFixture
     [Test]
     public async Task Only_the_issuer_finds_the_endpoints_for_main_the_refresher_and_post(CancellationToken cancellationToken)
     {
-        var server = _server!;
+        var server = Server;
         var step = Steps.Runner.NewStep();
         var main = await Steps.RunAsync("action-main", step, Inputs(server));
         Assert.That(main.ExitCode, Is.Zero, main.ToString());
@@ -79,7 +59,7 @@ public sealed class IssuerActionTests : ActionImageFixture
     [Test]
     public async Task An_issuer_without_metadata_fails_main_with_one_error_naming_where_it_looked_and_writes_nothing()
     {
-        var server = _server!;
+        var server = Server;
         var inputs = Inputs(server);
         inputs["issuer"] = new Uri(server.BaseUrl, "no-such-tenant").AbsoluteUri;
         var requests = server.TokenRequestCount;

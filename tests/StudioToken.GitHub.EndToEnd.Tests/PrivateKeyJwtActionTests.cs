@@ -12,7 +12,7 @@ namespace StudioToken.GitHub.EndToEnd.Tests;
 [Platform("Linux")]
 [NonParallelizable]
 [CancelAfter(120_000)]
-public sealed class PrivateKeyJwtActionTests : ActionImageFixture
+public sealed class PrivateKeyJwtActionTests : OpenIddictActionFixture
 {
     private const string ClientId = "e2e-key-client";
     private const string GitHubToken = "ghs_e2e-key-not-a-real-token";
@@ -21,31 +21,11 @@ public sealed class PrivateKeyJwtActionTests : ActionImageFixture
     private static readonly (string KeyPem, string PublicKeyPem) KeyPair = NewKeyPair();
     private static readonly string KeyPem = KeyPair.KeyPem;
 
-    private OpenIddictTestServer? _server;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
+    protected override OpenIddictTestServerOptions ServerOptions => new()
     {
-        if (!HasImage)
-        {
-            return;
-        }
-
-        _server = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions
-        {
-            AccessTokenLifetime = TimeSpan.FromSeconds(6),
-            Clients = [TestClient.WithPublicKeys(ClientId, KeyPair.PublicKeyPem)],
-        });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
+        AccessTokenLifetime = TimeSpan.FromSeconds(6),
+        Clients = [TestClient.WithPublicKeys(ClientId, KeyPair.PublicKeyPem)],
+    };
 
     protected override void AssertNoSecretLeaked(ActionSteps steps)
     {
@@ -61,7 +41,7 @@ public sealed class PrivateKeyJwtActionTests : ActionImageFixture
     [Test]
     public async Task A_key_and_no_secret_gets_a_token_the_refresher_keeps_fresh_and_post_revokes_with_the_key(CancellationToken cancellationToken)
     {
-        var server = _server!;
+        var server = Server;
         var step = Steps.Runner.NewStep();
         var main = await Steps.RunAsync("action-main", step, Inputs(server));
         Assert.That(main.ExitCode, Is.Zero, main.ToString());
@@ -95,9 +75,9 @@ public sealed class PrivateKeyJwtActionTests : ActionImageFixture
     [Test]
     public async Task A_key_given_together_with_a_client_secret_fails_the_step_saying_which_to_remove()
     {
-        var inputs = Inputs(_server!);
+        var inputs = Inputs(Server);
         inputs["client-secret"] = "e2e-unused-secret-Zq";
-        var requests = _server!.TokenRequestCount;
+        var requests = Server.TokenRequestCount;
         var step = Steps.Runner.NewStep();
 
         var main = await Steps.RunAsync("action-main", step, inputs);
@@ -107,7 +87,7 @@ public sealed class PrivateKeyJwtActionTests : ActionImageFixture
             Assert.That(main.ExitCode, Is.EqualTo(1), main.ToString());
             Assert.That(main.Output, Does.Contain("::error title=studio-token%3A input client-secret::").And.Contain("remove client-secret"));
             Assert.That(File.ReadAllText(Steps.Runner.HostFile(step.Env)), Is.Empty);
-            Assert.That(_server.TokenRequestCount, Is.EqualTo(requests), "nothing is sent");
+            Assert.That(Server.TokenRequestCount, Is.EqualTo(requests), "nothing is sent");
         });
         Steps.AssertNowhere("e2e-unused-secret-Zq", "the client secret");
     }
