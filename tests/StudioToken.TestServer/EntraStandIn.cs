@@ -29,8 +29,8 @@ public sealed record EntraStandInAnswer(int Status, string Body, string? RetryAf
 /// Stands in for Entra ID's token endpoint (<c>/{tenant}/oauth2/v2.0/token</c>) over HTTPS on 127.0.0.1, since MSAL
 /// refuses http:// authorities. Its certificate is a throwaway self-signed one, for 127.0.0.1 and the hosts asked for,
 /// that clients trust by name (<see cref="CreateTrustingHandler"/>, or <c>SSL_CERT_FILE</c> for a process). It records
-/// every request, answers token requests from a script, and else issues a token; a request on any other path gets
-/// 404, and the test sees it in <see cref="Requests"/>.
+/// every request, answers token requests from a script, and else issues a token; it serves the tenant's v2.0 OpenID
+/// configuration; a request on any other path gets 404, and the test sees it in <see cref="Requests"/>.
 /// </summary>
 public sealed class EntraStandIn : IAsyncDisposable
 {
@@ -125,6 +125,13 @@ public sealed class EntraStandIn : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new EntraStandInRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, form, headers);
         _requests.Enqueue(request);
+        if (MetadataTenant(request) is { } tenant)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(Metadata(tenant), context.RequestAborted);
+            return;
+        }
+
         if (!request.IsTokenRequest)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -142,6 +149,29 @@ public sealed class EntraStandIn : IAsyncDisposable
 
         await context.Response.WriteAsync(answer.Body, context.RequestAborted);
     }
+
+    /// <summary>The tenant of a request for Entra's v2.0 OpenID configuration, <c>GET /{tenant}/v2.0/.well-known/openid-configuration</c>.</summary>
+    private static string? MetadataTenant(EntraStandInRequest request)
+    {
+        const string suffix = "/v2.0/.well-known/openid-configuration";
+        return request.Method == "GET" && request.Path.EndsWith(suffix, StringComparison.Ordinal) && request.Path.Count(c => c == '/') == 4
+            ? request.Path[1..^suffix.Length]
+            : null;
+    }
+
+    /// <summary>
+    /// The parts of Entra's v2.0 document a client-credentials client reads (as login.microsoftonline.com publishes
+    /// it): the issuer, the tenant's token endpoint, the three client authentication methods, and no revocation endpoint.
+    /// </summary>
+    private string Metadata(string tenant) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["issuer"] = new Uri(AuthorityHost, $"{tenant}/v2.0").AbsoluteUri,
+        ["token_endpoint"] = new Uri(AuthorityHost, $"{tenant}/oauth2/v2.0/token").AbsoluteUri,
+        ["authorization_endpoint"] = new Uri(AuthorityHost, $"{tenant}/oauth2/v2.0/authorize").AbsoluteUri,
+        ["jwks_uri"] = new Uri(AuthorityHost, $"{tenant}/discovery/v2.0/keys").AbsoluteUri,
+        ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "private_key_jwt", "client_secret_basic" },
+        ["response_types_supported"] = new[] { "code", "id_token", "code id_token", "id_token token" },
+    });
 
     /// <summary>What Entra refuses before issuing, as far as the stand-in was told what to expect.</summary>
     private EntraStandInAnswer? Check(Dictionary<string, string> form)

@@ -40,7 +40,15 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
             var retryAfter = RetryAfter(response, timeProvider.GetUtcNow());
             var parsed = TokenResponseParser.Parse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, sentAt, request.AssumedLifetime, retryAfter);
             var token = parsed.Token;
-            return parsed with { Token = token with { RefreshOn = refreshPolicy.RefreshOn(token.IssuedAt, token.ExpiresOn, random) } };
+
+            // The server's refresh_in wins when it is sooner: it may know of a key rotation or revocation ahead.
+            var refreshOn = refreshPolicy.RefreshOn(token.IssuedAt, token.ExpiresOn, random);
+            if (parsed.ServerRefreshOn is { } serverRefreshOn && serverRefreshOn < refreshOn)
+            {
+                refreshOn = serverRefreshOn;
+            }
+
+            return parsed with { Token = token with { RefreshOn = refreshOn } };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

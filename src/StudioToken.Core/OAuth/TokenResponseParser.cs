@@ -62,7 +62,7 @@ public static class TokenResponseParser
         var scope = json["scope"] is JValue { Type: JTokenType.String } s ? (string?)s : null;
 
         var token = new AccessToken(new Secret(value), tokenType, string.IsNullOrEmpty(scope) ? null : scope, sentAt, expiresOn, expiresOn);
-        return new TokenResponse(token, warnings);
+        return new TokenResponse(token, warnings) { ServerRefreshOn = ReadRefreshIn(json, sentAt, expiresOn) };
     }
 
     private static DateTimeOffset ReadExpiry(JObject json, string value, DateTimeOffset sentAt, TimeSpan assumedLifetime, List<string> warnings, HttpStatusCode status)
@@ -99,6 +99,18 @@ public static class TokenResponseParser
 
         warnings.Add($"token endpoint sent no expires_in and the token is not a JWT with exp; assuming it lives {(long)assumedLifetime.TotalSeconds} s");
         return sentAt + assumedLifetime;
+    }
+
+    /// <summary>Not in RFC 6749, so a value that makes no sense is ignored rather than failing a token that is fine.</summary>
+    private static DateTimeOffset? ReadRefreshIn(JObject json, DateTimeOffset sentAt, DateTimeOffset expiresOn)
+    {
+        long seconds = json["refresh_in"] switch
+        {
+            JValue { Value: long n } => n,
+            JValue { Type: JTokenType.String } t when long.TryParse((string?)t, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => -1,
+        };
+        return seconds > 0 && seconds < (expiresOn - sentAt).TotalSeconds ? sentAt.AddSeconds(seconds) : null;
     }
 
     private static TokenRequestException ParseError(HttpStatusCode status, string? mediaType, string body, TimeSpan? retryAfter)
@@ -171,4 +183,11 @@ public static class TokenResponseParser
 }
 
 /// <summary>A parsed token and what the caller should warn about (a missing token_type, an assumed lifetime).</summary>
-public sealed record TokenResponse(AccessToken Token, IReadOnlyList<string> Warnings);
+public sealed record TokenResponse(AccessToken Token, IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// When the server asks to be asked again (<c>refresh_in</c>, sent by Entra ID and others for long-lived tokens, as
+    /// MSAL reads it); null when it did not say, or said something outside the token's lifetime.
+    /// </summary>
+    public DateTimeOffset? ServerRefreshOn { get; init; }
+}

@@ -145,6 +145,36 @@ public sealed class TokenClientTests
         });
     }
 
+    [TestCase("900", 900)]
+    [TestCase("\"600\"", 600)]
+    public async Task A_refresh_in_sooner_than_the_policy_sets_RefreshOn(string refreshIn, int seconds)
+    {
+        _handler.ThenJson(HttpStatusCode.OK, $$"""{"access_token":"t","token_type":"Bearer","expires_in":3600,"refresh_in":{{refreshIn}}}""");
+
+        var response = await Client(new FixedRandom(0.5)).RequestAsync(Request(), CancellationToken.None);
+
+        Assert.That(response.Token.RefreshOn, Is.EqualTo(TestTokens.Start.AddSeconds(seconds)));
+    }
+
+    [TestCase("2700")]
+    [TestCase("3600")]
+    [TestCase("0")]
+    [TestCase("-5")]
+    [TestCase("\"soon\"")]
+    [TestCase("null")]
+    public async Task A_refresh_in_later_than_the_policy_or_outside_the_lifetime_leaves_the_policys_RefreshOn(string refreshIn)
+    {
+        _handler.ThenJson(HttpStatusCode.OK, $$"""{"access_token":"t","token_type":"Bearer","expires_in":3600,"refresh_in":{{refreshIn}}}""");
+
+        var response = await Client(new FixedRandom(0.5)).RequestAsync(Request(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Token.RefreshOn, Is.EqualTo(TestTokens.Start.AddSeconds(1800)));
+            Assert.That(response.Warnings, Is.Empty, "refresh_in is a hint, not part of RFC 6749");
+        });
+    }
+
     [TestCase(0.0, 0.45)]
     [TestCase(0.5, 0.5)]
     [TestCase(0.999999, 0.55)]
