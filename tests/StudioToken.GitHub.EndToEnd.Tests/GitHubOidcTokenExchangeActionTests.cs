@@ -74,6 +74,7 @@ public sealed class GitHubOidcTokenExchangeActionTests : GitHubOidcFixture
 
         var state = FileCommandFile.Parse(Steps.Runner.HostFile(step.State));
         var lastSeen = await File.ReadAllTextAsync(tokenFile, cancellationToken);
+        var idTokensBeforePost = Issuer.IssuedCount;
         var post = await Steps.RunAsync("action-post", Steps.Runner.NewStep(), Inputs(), new Dictionary<string, string> { ["studio_token"] = state["studio_token"] }, JobWithIdTokenPermission());
 
         var revoked = Server.RevokedTokens.Skip(revokedBefore).ToList();
@@ -83,6 +84,8 @@ public sealed class GitHubOidcTokenExchangeActionTests : GitHubOidcFixture
             Assert.That(post.ExitCode, Is.Zero, post.ToString());
             Assert.That(post.Output, Does.Contain("revocation: revoked"), post.ToString());
             Assert.That(revoked, Has.Count.EqualTo(1), "post revoked one token");
+            // The client is public: it revokes with its client_id alone, so an ID token would be asked for in vain.
+            Assert.That(Issuer.IssuedCount, Is.EqualTo(idTokensBeforePost), "post asked for no ID token");
             // The refresher may have written one more token between the read above and the post step stopping it.
             Assert.That(allExchanged.IndexOf(revoked.FirstOrDefault() ?? string.Empty), Is.GreaterThanOrEqualTo(allExchanged.IndexOf(lastSeen)).And.GreaterThanOrEqualTo(0), "post revoked the last token, not an older one");
             Assert.That(Directory.Exists(tokenDir), Is.False);
