@@ -69,6 +69,12 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
     /// <summary>Requests that reached the token endpoint, including rejected ones.</summary>
     public int TokenRequestCount => _tokenRequests.Count;
 
+    /// <summary>Every access token issued by token exchange so far, oldest first, with the subject token it was for.</summary>
+    public IReadOnlyList<TokenExchange> TokenExchanges => _app.Services.GetRequiredService<TokenLedger>().Exchanges;
+
+    /// <summary>Every token revoked so far (the revocation answered with success), oldest first.</summary>
+    public IReadOnlyList<string> RevokedTokens => _app.Services.GetRequiredService<TokenLedger>().Revoked;
+
     /// <summary>Starts the server and returns once it is listening.</summary>
     public static async Task<OpenIddictTestServer> StartAsync(OpenIddictTestServerOptions options, CancellationToken ct = default)
     {
@@ -149,6 +155,7 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
                     .SetRevocationEndpointUris(RevocationPath);
                 server.AllowClientCredentialsFlow();
                 server.AddFederationTrust();
+                TokenLedger.Keep(server);
                 server.RegisterScopes(TestScopes.Script, TestScopes.Read);
                 // The token endpoint checks scope permissions itself, to answer invalid_scope.
                 server.IgnoreScopePermissions();

@@ -17,16 +17,16 @@ internal static class ClientAuthentication
     {
         switch (client.AuthMethod)
         {
+            case ClientAuthMethod.GitHubOidc or ClientAuthMethod.AzureOidc when client.Grant == TokenGrant.TokenExchange:
+                // The client is public: the ID token is the exchange's subject (TokenClient adds it), never a credential,
+                // so a revocation, which has no subject, carries the client_id alone (RFC 7009 §2.1).
+                form.Add(new("client_id", client.ClientId));
+                return federatedAssertion ?? string.Empty;
             case ClientAuthMethod.GitHubOidc or ClientAuthMethod.AzureOidc:
                 var idToken = federatedAssertion ?? throw new InvalidOperationException("a federated method needs the ID token fetched first");
                 form.Add(new("client_id", client.ClientId));
-                if (client.Grant != TokenGrant.TokenExchange)
-                {
-                    // With a token exchange the ID token is the subject (TokenClient adds it), and the client stays public.
-                    form.Add(new("client_assertion_type", ClientAssertion.JwtBearerType));
-                    form.Add(new("client_assertion", idToken));
-                }
-
+                form.Add(new("client_assertion_type", ClientAssertion.JwtBearerType));
+                form.Add(new("client_assertion", idToken));
                 return idToken;
             case ClientAuthMethod.PrivateKeyJwt:
                 // client_id is optional with an assertion (RFC 7521 §4.2) but harmless, and some servers look the client up by it.
@@ -49,10 +49,13 @@ internal static class ClientAuthentication
         }
     }
 
-    /// <summary>A new ID token when the method is federated; null otherwise.</summary>
-    public static async Task<string?> FederatedAssertionAsync(TokenRequest client, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new ID token when the method is federated and the request carries it; null otherwise. A token exchange
+    /// carries it as the subject of a token request only: a revocation by that public client needs none.
+    /// </summary>
+    public static async Task<string?> FederatedAssertionAsync(TokenRequest client, bool tokenRequest, CancellationToken cancellationToken)
     {
-        if (!client.AuthMethod.IsFederated())
+        if (!client.AuthMethod.IsFederated() || (client.Grant == TokenGrant.TokenExchange && !tokenRequest))
         {
             return null;
         }

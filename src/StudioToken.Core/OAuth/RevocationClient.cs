@@ -18,7 +18,7 @@ public sealed class RevocationClient(HttpClient httpClient, TimeProvider timePro
             new("token", token.Reveal()),
             new("token_type_hint", "access_token"),
         };
-        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(client, cancellationToken);
+        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(client, tokenRequest: false, cancellationToken);
         using var message = new HttpRequestMessage(HttpMethod.Post, revocationUrl);
         ClientAuthentication.Apply(client, message, form, timeProvider.GetUtcNow(), federatedAssertion);
         message.Content = new FormUrlEncodedContent(form);

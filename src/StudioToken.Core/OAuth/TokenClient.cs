@@ -25,7 +25,7 @@ public sealed class TokenClient(HttpClient httpClient, TimeProvider timeProvider
     public async Task<TokenResponse> RequestAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         request.Validate();
-        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(request, cancellationToken);
+        var federatedAssertion = await ClientAuthentication.FederatedAssertionAsync(request, tokenRequest: true, cancellationToken);
         using var message = BuildMessage(request, timeProvider.GetUtcNow(), out var credential, federatedAssertion);
         using var timeout = request.RequestTimeout == Timeout.InfiniteTimeSpan
             ? new CancellationTokenSource()

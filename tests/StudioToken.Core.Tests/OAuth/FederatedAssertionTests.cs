@@ -167,6 +167,24 @@ public sealed class FederatedAssertionTests
     }
 
     [Test]
+    public async Task A_token_exchange_client_revokes_with_its_client_id_alone_and_asks_for_no_ID_token()
+    {
+        _handler.Then(() => new HttpResponseMessage(HttpStatusCode.OK));
+
+        await new RevocationClient(_httpClient, _time).RevokeAsync(new Uri("https://id.example.com/oauth2/revoke"), Request(grant: TokenGrant.TokenExchange), new Secret("tok-1"), CancellationToken.None);
+
+        var sent = _handler.Requests.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.FormValues("client_id"), Is.EqualTo(new[] { ClientId }));
+            Assert.That(sent.FormValues("token"), Is.EqualTo(new[] { "tok-1" }));
+            Assert.That(sent.FormValues("client_assertion"), Is.Empty);
+            Assert.That(sent.FormValues("subject_token"), Is.Empty);
+            Assert.That(_minted, Is.Zero, "an ID token the request would not carry");
+        });
+    }
+
+    [Test]
     public void A_federated_method_without_a_source_is_a_configuration_error()
     {
         var request = Request() with { AssertionSource = null };

@@ -35,6 +35,14 @@ internal static class FederatedRequests
         ["client_assertion"] = idToken,
     });
 
+    /// <summary>RFC 7009 revocation by a public client: its client_id and nothing else.</summary>
+    public static HttpRequestMessage Revoke(Uri revocationUrl, string clientId, string token) => Post(revocationUrl, new()
+    {
+        ["token"] = token,
+        ["token_type_hint"] = "access_token",
+        ["client_id"] = clientId,
+    });
+
     private static HttpRequestMessage Post(Uri url, Dictionary<string, string> form) =>
         new(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
 }

@@ -115,6 +115,31 @@ public sealed class FederatedClientTests
     }
 
     [Test]
+    public async Task The_server_records_each_exchanged_token_with_its_subject_token_and_each_revocation_but_no_refusal()
+    {
+        Issuer.MintExpired = true;
+        using var refused = FederatedRequests.TokenExchange(Server.TokenUrl, FederationServers.ExchangeClient.ClientId, await IdTokenRequests.GitHubTokenAsync(Http, Issuer));
+        var refusedResponse = await OAuthResponse.SendAsync(Http, refused);
+        Issuer.Reset();
+        var idToken = await IdTokenRequests.GitHubTokenAsync(Http, Issuer);
+        using var request = FederatedRequests.TokenExchange(Server.TokenUrl, FederationServers.ExchangeClient.ClientId, idToken);
+        var (exchanges, revocations) = (Server.TokenExchanges.Count, Server.RevokedTokens.Count);
+
+        var token = (await OAuthResponse.SendAsync(Http, request)).String("access_token")!;
+        using var revocation = FederatedRequests.Revoke(Server.RevocationUrl, FederationServers.ExchangeClient.ClientId, token);
+        var revoked = await OAuthResponse.SendAsync(Http, revocation);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refusedResponse.Status, Is.EqualTo(400));
+            Assert.That(revoked.Status, Is.EqualTo(200));
+            Assert.That(Server.TokenExchanges.Skip(exchanges), Is.EqualTo(new[] { new TokenExchange(idToken, token) }));
+            Assert.That(Server.RevokedTokens.Skip(revocations), Is.EqualTo(new[] { token }));
+            Assert.That(await Server.IsActiveAsync(token, TestClient.DefaultBasic), Is.False);
+        }
+    }
+
+    [Test]
     public async Task Exchanging_an_expired_ID_token_is_refused_as_invalid_request_saying_it_expired()
     {
         Issuer.MintExpired = true;
