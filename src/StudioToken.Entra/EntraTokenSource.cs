@@ -23,6 +23,9 @@ public sealed class EntraTokenSource : ITokenSource
     private readonly Redactor _redactor;
     private AccessToken? _current;
 
+    /// <summary>The clock MSAL reads for <see cref="AuthenticationResult.ExpiresOn"/>: the wall clock, whatever clock the source is given.</summary>
+    private static TimeProvider MsalClock => TimeProvider.System;
+
     /// <param name="httpClient">See <c>TokenClient.CreateHttpClient</c>; MSAL sends everything through it.</param>
     /// <param name="redactor">Values no message may hold; the client secret is added to it here, each assertion as it is made.</param>
     public EntraTokenSource(EntraSettings settings, HttpClient httpClient, TimeProvider timeProvider, RefreshPolicy refreshPolicy, Random random, Redactor redactor)
@@ -118,17 +121,20 @@ public sealed class EntraTokenSource : ITokenSource
             throw new TokenRequestException(TokenFailureKind.BadResponse, $"Entra ID returned token_type '{new string([.. result.TokenType.Where(char.IsAsciiLetterOrDigit).Take(40)])}'; only Bearer tokens are supported");
         }
 
-        var expiresOn = result.ExpiresOn;
+        // MSAL dates ExpiresOn and RefreshOn by the wall clock, which it reads itself (it has no clock seam). What is
+        // left of each by that clock now is carried over to ours, so the refresher times only by the clock it was given.
+        var msalNow = MsalClock.GetUtcNow();
+        var expiresOn = sentAt + (result.ExpiresOn - msalNow);
         if (expiresOn <= sentAt)
         {
             throw new TokenRequestException(TokenFailureKind.BadResponse, "Entra ID returned a token that had already expired; check the clock");
         }
 
         // Entra's refresh_in (MSAL's RefreshOn) when it sent one; else our own refresh-at with jitter. One already past
-        // (a zero or negative refresh_in, or MSAL's wall clock behind ours) is ignored: taken, it would make the
-        // refresher ask again at once, and again, with no backoff.
-        var refreshOn = result.AuthenticationResultMetadata?.RefreshOn is { } msalRefreshOn && msalRefreshOn > sentAt && msalRefreshOn < expiresOn
-            ? msalRefreshOn
+        // (a zero or negative refresh_in) is ignored: taken, it would make the refresher ask again at once, and again,
+        // with no backoff.
+        var refreshOn = result.AuthenticationResultMetadata?.RefreshOn is { } msalRefreshOn && sentAt + (msalRefreshOn - msalNow) is var refreshIn && refreshIn > sentAt && refreshIn < expiresOn
+            ? refreshIn
             : _refreshPolicy.RefreshOn(sentAt, expiresOn, _random);
         var scope = result.Scopes is null ? null : string.Join(' ', result.Scopes);
         return new AccessToken(new Secret(result.AccessToken), "Bearer", string.IsNullOrEmpty(scope) ? null : scope, sentAt, expiresOn, refreshOn);

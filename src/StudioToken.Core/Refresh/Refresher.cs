@@ -1,3 +1,4 @@
+using StudioToken.Core.Internal;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Retry;
 using StudioToken.Core.Storage;
@@ -167,7 +168,8 @@ public sealed class Refresher(ITokenSource source, TokenPublisher publisher, Ref
                 return null;
             }
 
-            var pause = Min(target - now, deadline - now, options.DirectoryCheckInterval);
+            // Rounded up: a RefreshOn between two milliseconds would otherwise leave a remainder Task.Delay ends at once.
+            var pause = WholeMilliseconds.RoundUp(Min(target - now, deadline - now, options.DirectoryCheckInterval));
             try
             {
                 await Task.Delay(pause, timeProvider, cancellationToken);

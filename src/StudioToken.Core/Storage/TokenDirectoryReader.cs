@@ -1,4 +1,5 @@
 using System.Text;
+using StudioToken.Core.Internal;
 using StudioToken.Core.OAuth;
 using StudioToken.Core.Security;
 
@@ -95,7 +96,7 @@ public sealed class TokenDirectoryReader(string directory, TimeProvider timeProv
                 throw wait > TimeSpan.Zero ? new NoValidTokenException($"{problem.Message} (waited {Format(wait)})") : problem;
             }
 
-            var pause = deadline - now < PollInterval ? deadline - now : PollInterval;
+            var pause = WholeMilliseconds.RoundUp(deadline - now < PollInterval ? deadline - now : PollInterval);
             await Task.Delay(pause, timeProvider, cancellationToken);
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -152,6 +153,51 @@ public sealed class EntraCommandTests
             Assert.That(run.ExitCode, Is.Zero, run.ToString());
             Assert.That(File.ReadAllText(Path.Combine(tokenDir, "token")), Does.StartWith("entra-token-"));
             Assert.That(expiresAt - refreshAt, Is.EqualTo(TimeSpan.FromSeconds(86399 - 3600)).Within(TimeSpan.FromSeconds(60)));
+        });
+        SecretScan.AssertAbsent(run.AllText, ClientSecret, "the client secret");
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Refresh_on_a_driven_clock_writes_a_new_generation_at_each_of_entras_refresh_in(CancellationToken cancellationToken)
+    {
+        // MSAL dates its tokens by the wall clock; the source carries what is left of them over to the clock it is
+        // given, so the refresher runs on a driven clock from a fixed start, far from the wall clock's now.
+        await using var standIn = await EntraStandIn.StartAsync(new EntraStandInOptions { ClientSecret = ClientSecret, ExpiresIn = 3599, RefreshIn = 600 }, cancellationToken);
+        var clock = new TimerDrivenClock();
+        var requestedAt = new ConcurrentQueue<DateTimeOffset>();
+        standIn.TokenRequested += _ => requestedAt.Enqueue(clock.GetUtcNow());
+        var environment = Environment(("STUDIO_AUTHORITY_HOST", standIn.AuthorityHost.AbsoluteUri));
+        var tokenDir = Path.Combine(_directory, "driven-" + Guid.NewGuid().ToString("N"));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // --timeout 0: a request timeout would be a timer on the driven clock too; without one, every timer is the
+        // refresher's wait, and the next is started only once the refresh before it is written.
+        var running = CliHarness.RunAsync(["refresh", "--token-dir", tokenDir, "--timeout", "0"], environment, timeProvider: clock, createHandler: standIn.CreateTrustingHandler, cancellationToken: stop.Token);
+        while (true)
+        {
+            var wait = await clock.NextTimerAsync(cancellationToken);
+            if (requestedAt.Count >= 3)
+            {
+                break;
+            }
+
+            clock.Advance(wait);
+        }
+
+        await stop.CancelAsync();
+        var run = await running;
+
+        var times = requestedAt.ToArray();
+        var metadata = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(tokenDir, "token.json"), cancellationToken));
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.ToString());
+            Assert.That(times, Has.Length.EqualTo(3), "the first token and two refreshes");
+            Assert.That((long?)metadata["generation"], Is.EqualTo(3));
+            Assert.That(File.ReadAllText(Path.Combine(tokenDir, "token")), Does.StartWith("entra-token-3-"));
+            Assert.That(times[1] - times[0], Is.EqualTo(TimeSpan.FromSeconds(600)).Within(TimeSpan.FromSeconds(5)), "refresh_in (10 min), not half of the hour");
+            Assert.That(times[2] - times[1], Is.EqualTo(TimeSpan.FromSeconds(600)).Within(TimeSpan.FromSeconds(5)));
         });
         SecretScan.AssertAbsent(run.AllText, ClientSecret, "the client secret");
     }

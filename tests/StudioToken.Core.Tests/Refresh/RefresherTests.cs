@@ -113,6 +113,28 @@ public sealed class RefresherTests
     }
 
     [Test]
+    [CancelAfter(10_000)]
+    public async Task Refreshes_at_a_RefreshOn_between_two_milliseconds_instead_of_spinning_on_the_remainder(CancellationToken cancellationToken)
+    {
+        // Task.Delay drops a fraction of a millisecond; the refresher once waited 0 ms on it again and again inside the
+        // timer callback, so Advance never returned. The test's deadline stops the refresher, so a regression fails.
+        using var deadline = cancellationToken.Register(_stop.Cancel);
+        var first = TestTokens.Issued("tok-1", _time.GetUtcNow(), Lifetime) with { RefreshOn = _time.GetUtcNow() + TimeSpan.FromMinutes(30) + TimeSpan.FromTicks(5_000) };
+        _publisher.Publish(first);
+        var running = Refresher().RunAsync(first, _stop.Token);
+
+        Run(TimeSpan.FromMinutes(30));
+        VerifyCalls(0);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.That(cancellationToken.IsCancellationRequested, Is.False, "the refresher spun until the test's deadline");
+        VerifyCalls(1);
+        Assert.That(TokenOnDisk(), Is.EqualTo("tok-2"));
+        await _stop.CancelAsync();
+        Assert.That(await running, Is.EqualTo(RefresherStopReason.Cancelled));
+    }
+
+    [Test]
     public async Task A_new_token_already_due_for_refresh_waits_the_minimum_interval_instead_of_asking_again_at_once()
     {
         // A cache handing back the same token, or an exp skewed by the server's clock: RefreshOn is already past.
