@@ -166,7 +166,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
         else
         {
             credential = new ClientCredentialInputs(this, environment, createHttpClient ?? (() => TokenClient.CreateHttpClient()), timeProvider ?? TimeProvider.System)
-                .Read(secret, problems.Any(problem => problem.Input == "clientSecret"), (input, message) => Check(input, message));
+                .Read(secret, problems.Any(problem => problem.Input == "clientSecret"), (input, message) => Check(input, message), entraInputs is null ? null : "certificateFile, or clientAuth azure_oidc, which needs no secret");
         }
 
         var resourceProblems = new List<string>();

@@ -258,6 +258,20 @@ public sealed class EntraInputsTests
     }
 
     [Test]
+    public void Without_a_credential_the_error_names_the_ones_entra_takes()
+    {
+        _environment.Remove("INPUT_CLIENTSECRET");
+
+        var error = ReadInvalid().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Input, Is.EqualTo("clientSecret"));
+            Assert.That(error.Message, Does.Contain("certificateFile, or clientAuth azure_oidc").And.Not.Contain("private_key_jwt"));
+        });
+    }
+
+    [Test]
     public void Private_key_jwt_with_entra_points_to_the_certificate()
     {
         Set("clientAuth", "private_key_jwt");
