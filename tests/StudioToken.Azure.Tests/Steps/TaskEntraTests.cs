@@ -3,7 +3,9 @@ using StudioToken.Azure.Inputs;
 using StudioToken.Azure.Refresher;
 using StudioToken.Azure.Tests.Fakes;
 using StudioToken.Core.Storage;
+using StudioToken.Testing;
 using StudioToken.TestServer;
+using StudioToken.TestServer.Federation;
 
 namespace StudioToken.Azure.Tests.Steps;
 
@@ -87,6 +89,35 @@ public sealed class TaskEntraTests
         });
         _job.Launcher.Verify(l => l.StopAsync(Handle, It.IsAny<CancellationToken>()));
         post.Output.AssertNoLeak(ClientSecret, main.Output.Variable("STUDIO_TOKEN").Data);
+    }
+
+    [Test]
+    public async Task Azure_oidc_sends_the_agents_OIDC_token_as_the_client_assertion_and_no_secret(CancellationToken cancellationToken)
+    {
+        await using var issuer = await IdTokenIssuer.StartAsync(cancellationToken: cancellationToken);
+        var connection = issuer.AzureServiceConnectionId;
+        _job.Environment.Remove("INPUT_CLIENTSECRET");
+        _job.Set("clientAuth", "azure_oidc");
+        _job.Set("oidcServiceConnection", connection);
+        _job.Environment["ENDPOINT_URL_" + connection] = "https://management.azure.com/";
+        _job.Environment["ENDPOINT_AUTH_SCHEME_" + connection] = "WorkloadIdentityFederation";
+        _job.Environment["SYSTEM_OIDCREQUESTURI"] = issuer.AzureOidcRequestUri.AbsoluteUri;
+        _job.Environment["ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN"] = issuer.AzureAccessToken;
+
+        var run = await _job.MainAsync(cancellationToken);
+
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var request = _standIn.TokenRequests.Single();
+        var idToken = issuer.IssuedTokens.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Form["client_assertion"], Is.EqualTo(idToken));
+            Assert.That(request.Form["client_assertion_type"], Is.EqualTo("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+            Assert.That(request.Form, Does.Not.ContainKey("client_secret"));
+        });
+        _job.Launcher.Verify(l => l.Start(It.Is<TaskSettings>(s => s.AzureOidc != null && s.Entra != null && s.Entra.Settings.Credential is Entra.EntraCredential.FederatedAssertion), It.IsAny<string>()));
+        run.Output.AssertNoLeak(issuer.AzureAccessToken, run.Output.Variable("STUDIO_TOKEN").Data);
+        SecretScan.AssertAbsent(run.Output.Text, idToken, "the main step's output");
     }
 
     [Test]
