@@ -42,8 +42,10 @@ public sealed class AgentSimulation : IDisposable
     /// <summary>The inputs the agent passes for every input task.json declares, defaults filled in.</summary>
     public static Dictionary<string, string> DefaultInputs() => new()
     {
+        ["INPUT_PROVIDER"] = "oauth",
         ["INPUT_CONNECTEDSERVICE"] = string.Empty,
         ["INPUT_TOKENURL"] = string.Empty,
+        ["INPUT_TENANTID"] = string.Empty,
         ["INPUT_CLIENTID"] = string.Empty,
         ["INPUT_CLIENTSECRET"] = string.Empty,
         ["INPUT_SCOPE"] = string.Empty,
@@ -63,6 +65,9 @@ public sealed class AgentSimulation : IDisposable
         ["INPUT_ASSERTIONTYPE"] = string.Empty,
         ["INPUT_OIDCSERVICECONNECTION"] = string.Empty,
         ["INPUT_GRANT"] = "client_credentials",
+        ["INPUT_AUTHORITYHOST"] = string.Empty,
+        ["INPUT_CERTIFICATEFILE"] = string.Empty,
+        ["INPUT_CERTIFICATEPASSWORD"] = string.Empty,
     };
 
     public Task<ProcessResult> RunMainAsync(IReadOnlyDictionary<string, string> inputs, CancellationToken cancellationToken) =>

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Newtonsoft.Json.Linq;
 using StudioToken.Testing;
 using StudioToken.TestServer;
 using StudioToken.TestServer.Federation;
@@ -120,7 +119,7 @@ public sealed class KeylessTaskTests
 
         var tokenFile = Variable(commands, "STUDIO_TOKEN_FILE").Data;
         await AssertRefresherHoldsNoneOfAsync(commands, KeyPem.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith("-----", StringComparison.Ordinal)), cancellationToken);
-        var generation = await WaitForGenerationAsync(tokenFile, 3, cancellationToken);
+        var generation = await WaitForGenerationAsync(tokenFile, 3, _accessTokens, cancellationToken);
         Assert.That(generation, Is.GreaterThanOrEqualTo(3), "the refresher signed its own assertions");
 
         var lastToken = await File.ReadAllTextAsync(tokenFile, cancellationToken);
@@ -148,7 +147,7 @@ public sealed class KeylessTaskTests
 
         var tokenFile = Variable(commands, "STUDIO_TOKEN_FILE").Data;
         await AssertRefresherHoldsNoneOfAsync(commands, [Issuer.AzureAccessToken], cancellationToken);
-        var generation = await WaitForGenerationAsync(tokenFile, 4, cancellationToken);
+        var generation = await WaitForGenerationAsync(tokenFile, 4, _accessTokens, cancellationToken);
         var lastToken = await File.ReadAllTextAsync(tokenFile, cancellationToken);
         _accessTokens.Add(lastToken);
         Assert.That(Issuer.IssuedCount - before, Is.GreaterThanOrEqualTo(generation), "a new OIDC token for every token issued");
@@ -232,22 +231,5 @@ public sealed class KeylessTaskTests
         }
 
         Assert.That(environ, Does.Not.Contain("ENDPOINT_").And.Not.Contain("INPUT_").And.Not.Contain("SYSTEM_ACCESSTOKEN"));
-    }
-
-    /// <summary>Waits (real time, bounded by the test's timeout) until the refresher has written generation <paramref name="wanted"/>.</summary>
-    private async Task<int> WaitForGenerationAsync(string tokenFile, int wanted, CancellationToken cancellationToken)
-    {
-        var metadataFile = Path.Combine(Path.GetDirectoryName(tokenFile)!, "token.json");
-        while (true)
-        {
-            _accessTokens.Add(await File.ReadAllTextAsync(tokenFile, cancellationToken));
-            var generation = (int)JObject.Parse(await File.ReadAllTextAsync(metadataFile, cancellationToken))["generation"]!;
-            if (generation >= wanted)
-            {
-                return generation;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-        }
     }
 }

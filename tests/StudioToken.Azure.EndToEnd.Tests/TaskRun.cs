@@ -1,3 +1,5 @@
+using Newtonsoft.Json.Linq;
+
 namespace StudioToken.Azure.EndToEnd.Tests;
 
 /// <summary>What the end-to-end tests read from a task run: its variables, what the agent would show, the job's processes.</summary>
@@ -12,6 +14,26 @@ public static class TaskRun
     /// <summary>The agent shows neither registered secrets nor secret variables' values; everything else is shown.</summary>
     public static string WithoutAgentConsumedCommands(string printed) =>
         string.Join('\n', printed.Split('\n').Where(line => !line.Contains("##vso[task.setsecret]", StringComparison.Ordinal) && !line.Contains("issecret=true]", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Waits (real time, bounded by the test's timeout) until the refresher has written generation
+    /// <paramref name="wanted"/>; every token read on the way goes to <paramref name="seen"/>, for the leak scan.
+    /// </summary>
+    public static async Task<int> WaitForGenerationAsync(string tokenFile, int wanted, List<string> seen, CancellationToken cancellationToken)
+    {
+        var metadataFile = Path.Combine(Path.GetDirectoryName(tokenFile)!, "token.json");
+        while (true)
+        {
+            seen.Add(await File.ReadAllTextAsync(tokenFile, cancellationToken));
+            var generation = (int)JObject.Parse(await File.ReadAllTextAsync(metadataFile, cancellationToken))["generation"]!;
+            if (generation >= wanted)
+            {
+                return generation;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
 
     public static List<int> ProcessesWithLookupId(string lookupId)
     {

@@ -25,7 +25,10 @@ internal sealed partial class ClientCredentialInputs(TaskInputs inputs, Func<str
 {
     public const string AzureServiceConnectionVariable = "STUDIO_AZURE_SERVICE_CONNECTION_ID";
 
-    public ClientCredential? Read(Secret? secret, bool secretProblemReported, Action<string, string> problem)
+    private const string GenericSecretlessChoices = "clientAuth private_key_jwt or azure_oidc, which need no secret";
+
+    /// <param name="secretlessChoices">What else authenticates, for the message when the secret is missing; null for the generic provider's.</param>
+    public ClientCredential? Read(Secret? secret, bool secretProblemReported, Action<string, string> problem, string? secretlessChoices = null)
     {
         var method = ClientAuthMethod.ClientSecretBasic;
         if (inputs.Get("clientAuth") is { } authText && (!ClientAuthMethodNames.TryParse(authText, out method) || method == ClientAuthMethod.GitHubOidc))
@@ -50,7 +53,7 @@ internal sealed partial class ClientCredentialInputs(TaskInputs inputs, Func<str
 
             if (secret is null && !secretProblemReported)
             {
-                problem("clientSecret", "is required: pass it from a secret variable, e.g. $(STUDIO_CLIENT_SECRET), or choose a Studio OAuth service connection (or use clientAuth private_key_jwt or azure_oidc, which need no secret)");
+                problem("clientSecret", $"is required: pass it from a secret variable, e.g. $(STUDIO_CLIENT_SECRET), or choose a Studio OAuth service connection (or use {secretlessChoices ?? GenericSecretlessChoices})");
             }
 
             return secret is null ? null : new ClientCredential(method, grant, secret, null, null, null);

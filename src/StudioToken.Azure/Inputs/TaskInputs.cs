@@ -30,6 +30,9 @@ public sealed record TaskSettings(
 
     /// <summary>The <c>clientAuth</c> input; null when discovery may pick the method (client_secret_basic, the default, included).</summary>
     public ClientAuthMethod? ChosenMethod { get; init; }
+
+    /// <summary>With <c>provider: entra</c>: what MSAL is given; null for a token endpoint of our own.</summary>
+    public EntraTaskSettings? Entra { get; init; }
 }
 
 /// <summary>
@@ -44,12 +47,13 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
     public string? Get(string name) => Trimmed(environment("INPUT_" + name.ToUpperInvariant()));
 
     /// <summary>
-    /// The client secret (input or service connection), the private key (whole, and each line of its body, in case a
-    /// log shows it a line at a time) and, for azure_oidc, the job's access token: read before anything else, to be masked first.
+    /// The client secret (input or service connection), the certificate's password, the private key (whole, and each
+    /// line of its body, in case a log shows it a line at a time) and, for azure_oidc, the job's access token: read
+    /// before anything else, to be masked first.
     /// </summary>
     public IEnumerable<Secret> Secrets()
     {
-        foreach (var value in new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") })
+        foreach (var value in new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD"), Get("certificatePassword") })
         {
             // `$(NAME)` left as it is names an undefined variable: not a secret, and masking it would hide the error.
             if (value is not null && !IsUnexpandedMacro(value))
@@ -73,6 +77,9 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
         }
     }
 
+    /// <summary>Whether <c>provider</c> is entra, for the post-job step, which needs no other input to know there is nothing to revoke.</summary>
+    public bool IsEntra => string.Equals(Get("provider"), EntraInputs.EntraProvider, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The agent leaves <c>$(name)</c> as it is when no variable of that name exists.</summary>
     public static bool IsUnexpandedMacro(string text) => UnexpandedMacro().IsMatch(text);
 
@@ -93,7 +100,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
             Check("connectedService", $"'{connection}' is not a service connection this job can use; check its name and that the pipeline is authorized to use it");
         }
 
-        foreach (var name in new[] { "connectedService", "tokenUrl", "issuer", "clientId", "clientSecret", "privateKey", "keyId", "assertionAudience", "assertionType", "oidcServiceConnection", "scope", "audience", "resource", "revocationUrl", "tokenDir" })
+        foreach (var name in new[] { "connectedService", "tokenUrl", "issuer", "clientId", "clientSecret", "privateKey", "keyId", "assertionAudience", "assertionType", "oidcServiceConnection", "scope", "audience", "resource", "revocationUrl", "tokenDir", "tenantId", "authorityHost", "certificateFile", "certificatePassword" })
         {
             if (Get(name) is { } text && UnexpandedMacro().Match(text) is { Success: true } macro)
             {
@@ -101,7 +108,15 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
             }
         }
 
-        if (SettingChecks.Issuer(Get("issuer"), out var issuer) is { } issuerProblem)
+        var provider = EntraInputs.Provider(this, (input, message) => Check(input, message));
+        var entraInputs = provider == EntraInputs.EntraProvider ? new EntraInputs(this) : null;
+        if (provider == EntraInputs.OAuthProvider)
+        {
+            EntraInputs.RefuseEntraOnly(this, (input, message) => Check(input, message));
+        }
+
+        Uri? issuer = null;
+        if (entraInputs is null && SettingChecks.Issuer(Get("issuer"), out issuer) is { } issuerProblem)
         {
             Check("issuer", issuerProblem);
             issuer = null;
@@ -109,7 +124,15 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
 
         var givenTokenUrl = Get("tokenUrl") ?? Endpoint("URL");
         Uri? tokenUrl = null;
-        if (givenTokenUrl is null && Get("issuer") is not null)
+        string? tenant = null;
+        var authorityHost = Entra.EntraSettings.DefaultAuthorityHost;
+        if (entraInputs is not null)
+        {
+            // The Studio OAuth connection's URL is left unused, as its password is with a key: the endpoint is the tenant's.
+            givenTokenUrl = null;
+            tokenUrl = entraInputs.ReadTokenEndpoint((input, message) => Check(input, message), out tenant, out authorityHost);
+        }
+        else if (givenTokenUrl is null && Get("issuer") is not null)
         {
             // The issuer stands in for the token URL until the main step discovers the token endpoint.
             tokenUrl = issuer;
@@ -129,8 +152,22 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
 
         var secret = new[] { Get("clientSecret"), Endpoint("AUTH_PARAMETER", "PASSWORD") }
             .FirstOrDefault(value => value is not null && !IsUnexpandedMacro(value)) is { } secretText ? new Secret(secretText) : null;
-        var credential = new ClientCredentialInputs(this, environment, createHttpClient ?? (() => TokenClient.CreateHttpClient()), timeProvider ?? TimeProvider.System)
-            .Read(secret, problems.Any(problem => problem.Input == "clientSecret"), (input, message) => Check(input, message));
+        var certificate = entraInputs?.ReadCertificate((input, message) => Check(input, message));
+        ClientCredential? credential = null;
+        if (certificate is not null || (entraInputs is not null && Get("certificateFile") is not null))
+        {
+            // The certificate is the credential (or a wrong one was reported): the request carries no secret.
+            credential = certificate is null ? null : new ClientCredential(ClientAuthMethod.ClientSecretBasic, TokenGrant.ClientCredentials, null, null, null, null);
+        }
+        else if (entraInputs is not null && ClientAuthMethodNames.TryParse(Get("clientAuth"), out var entraMethod) && entraMethod == ClientAuthMethod.PrivateKeyJwt)
+        {
+            Check("clientAuth", $"private_key_jwt is not used with provider {EntraInputs.EntraProvider}: give the certificate uploaded to the app with certificateFile");
+        }
+        else
+        {
+            credential = new ClientCredentialInputs(this, environment, createHttpClient ?? (() => TokenClient.CreateHttpClient()), timeProvider ?? TimeProvider.System)
+                .Read(secret, problems.Any(problem => problem.Input == "clientSecret"), (input, message) => Check(input, message), entraInputs is null ? null : "certificateFile, or clientAuth azure_oidc, which needs no secret");
+        }
 
         var resourceProblems = new List<string>();
         var resources = ParameterText.ParseResources([Get("resource") ?? string.Empty], resourceProblems);
@@ -144,7 +181,11 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
         Check("revoke", SettingChecks.Boolean(Get("revoke"), true, out var revoke));
         Check("refreshAt", SettingChecks.RefreshAt(Get("refreshAt"), out var refreshAt));
         Check("maxLifetime", SettingChecks.MaxLifetime(Get("maxLifetime"), out var maxLifetime));
-        Check("revocationUrl", SettingChecks.RevocationUrl(Get("revocationUrl") ?? Endpoint("DATA", "REVOCATIONURL"), out var revocationUrl));
+        Uri? revocationUrl = null;
+        if (entraInputs is null)
+        {
+            Check("revocationUrl", SettingChecks.RevocationUrl(Get("revocationUrl") ?? Endpoint("DATA", "REVOCATIONURL"), out revocationUrl));
+        }
 
         var tokenDir = Get("tokenDir");
         if (tokenDir is not null && !Path.IsPathFullyQualified(tokenDir))
@@ -169,10 +210,21 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
                 Resources = resources,
                 ExtraParameters = extra,
             };
-            foreach (var problem in request.Problems())
+            foreach (var problem in request.Problems().Where(problem => certificate is null || problem.Setting != "client-secret"))
             {
                 Check(InputName(problem.Setting), problem.Message[(problem.Setting.Length + 2)..]);
             }
+        }
+
+        EntraTaskSettings? entra = null;
+        if (entraInputs is not null && request is not null && tenant is not null && problems.Count == 0)
+        {
+            Entra.EntraCredential entraCredential = certificate is not null ? certificate
+                : request.AuthMethod.IsFederated() ? new Entra.EntraCredential.FederatedAssertion(request.AssertionSource!)
+                : new Entra.EntraCredential.ClientSecret(request.ClientSecret!);
+            entra = EntraInputs.Settings(request, tenant, authorityHost, entraCredential, (input, message) => Check(input, message)) is { } entraSettings
+                ? new EntraTaskSettings(entraSettings, certificate is null ? null : Get("certificateFile"), certificate is null ? null : entraInputs.CertificatePassword())
+                : null;
         }
 
         errors = problems;
@@ -185,6 +237,7 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
                 // task.json's default is client_secret_basic, so naming it may mean leaving it out: either way discovery
                 // takes Basic when the server lists it, else client_secret_post, with the same secret.
                 ChosenMethod = credential?.Method is ClientAuthMethod.ClientSecretBasic ? null : credential?.Method,
+                Entra = entra,
             }
             : null;
     }
@@ -204,6 +257,9 @@ public sealed partial class TaskInputs(Func<string, string?> environment, Func<H
         "assertion-audience" => "assertionAudience",
         "assertion-type" => "assertionType",
         "azure-service-connection" => "oidcServiceConnection",
+        "tenant-id" => "tenantId",
+        "authority-host" => "authorityHost",
+        "certificate-file" => "certificateFile",
         "extra-params" => "extraParams",
         var other => other,
     };

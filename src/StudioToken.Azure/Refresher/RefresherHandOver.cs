@@ -17,8 +17,24 @@ public static class RefresherHandOver
     public const string ClientSecret = "STUDIO_CLIENT_SECRET";
     public const string PrivateKey = "STUDIO_PRIVATE_KEY";
     public const string AccessToken = AzureOidcTokenSource.AccessTokenVariable;
+    public const string CertificatePassword = "STUDIO_CERTIFICATE_PASSWORD";
 
-    private static readonly HashSet<string> Names = new(StringComparer.Ordinal) { ClientSecret, PrivateKey, AccessToken };
+    private static readonly HashSet<string> Names = new(StringComparer.Ordinal) { ClientSecret, PrivateKey, AccessToken, CertificatePassword };
+
+    /// <summary>
+    /// The secret the refresher authenticates with, by the name it reads it as; for an Entra certificate, whose file
+    /// the refresher reads itself, only its password, if it has one.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, Secret>> SecretsOf(TaskSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Entra is { CertificateFile: not null } entra)
+        {
+            return entra.CertificatePassword is { } password ? [new(CertificatePassword, password)] : [];
+        }
+
+        return [SecretOf(settings)];
+    }
 
     /// <summary>The one secret the refresher authenticates with, by the name it reads it as.</summary>
     public static KeyValuePair<string, Secret> SecretOf(TaskSettings settings)

@@ -45,23 +45,46 @@ public sealed class RefresherProcess(TimeProvider timeProvider) : IRefresherLaun
             start.Environment.Remove(name);
         }
 
-        foreach (var (name, value) in RefresherEnvironment.For(settings.Request, tokenDir, settings.RefreshPolicy, settings.MaxLifetime))
+        foreach (var (name, value) in Variables(settings, tokenDir))
         {
             start.Environment[name] = value;
         }
 
-        if (settings.AzureOidc is { } oidc)
-        {
-            start.Environment[ClientCredentialInputs.AzureServiceConnectionVariable] = oidc.ServiceConnectionId;
-            start.Environment[AzureOidcTokenSource.RequestUriVariable] = oidc.RequestUri.AbsoluteUri;
-        }
-
-        start.Environment[LogVariable] = Path.Combine(tokenDir, LogFileName);
-
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the refresher did not start");
-        RefresherHandOver.Write(process.StandardInput, [RefresherHandOver.SecretOf(settings)]);
+        RefresherHandOver.Write(process.StandardInput, RefresherHandOver.SecretsOf(settings));
         process.StandardInput.Close();
         return new RefresherHandle(process.Id, process.StartTime.ToUniversalTime());
+    }
+
+    /// <summary>
+    /// The refresher's settings as the <c>STUDIO_*</c> variables <c>refresh</c> reads. With Entra: the provider, the
+    /// tenant, the cloud and the certificate's path, and no token URL (the Entra path refuses one: the endpoint is
+    /// the tenant's), nor a client-auth method beside a certificate (which is the credential).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Variables(TaskSettings settings, string tokenDir)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var variables = RefresherEnvironment.For(settings.Request, tokenDir, settings.RefreshPolicy, settings.MaxLifetime).ToList();
+        if (settings.Entra is { } entra)
+        {
+            variables.RemoveAll(variable => variable.Key == "STUDIO_TOKEN_URL" || (entra.CertificateFile is not null && variable.Key == "STUDIO_CLIENT_AUTH"));
+            variables.Add(new("STUDIO_PROVIDER", EntraInputs.EntraProvider));
+            variables.Add(new("STUDIO_TENANT_ID", entra.Settings.TenantId));
+            variables.Add(new("STUDIO_AUTHORITY_HOST", entra.Settings.AuthorityHost.AbsoluteUri));
+            if (entra.CertificateFile is { } certificateFile)
+            {
+                variables.Add(new("STUDIO_CERTIFICATE_FILE", certificateFile));
+            }
+        }
+
+        if (settings.AzureOidc is { } oidc)
+        {
+            variables.Add(new(ClientCredentialInputs.AzureServiceConnectionVariable, oidc.ServiceConnectionId));
+            variables.Add(new(AzureOidcTokenSource.RequestUriVariable, oidc.RequestUri.AbsoluteUri));
+        }
+
+        variables.Add(new(LogVariable, Path.Combine(tokenDir, LogFileName)));
+        return variables;
     }
 
     public async Task<string> StopAsync(RefresherHandle handle, CancellationToken cancellationToken)

@@ -1,4 +1,8 @@
 using StudioToken.Azure.Refresher;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Security;
+using StudioToken.Core.Tokens;
+using StudioToken.Entra;
 
 namespace StudioToken.Azure.Steps;
 
@@ -9,4 +13,10 @@ public sealed record TaskContext(Func<string, string?> Environment, TextWriter O
 
     /// <summary>The directory holding the <c>studio-token</c> later steps call (the native binary, or the portable build's launcher).</summary>
     public string ProgramDirectory { get; init; } = AppContext.BaseDirectory;
+
+    /// <summary>
+    /// Entra ID's token source (MSAL), given by the composition: null in a build without it (the GitHub Action's
+    /// image, where MSAL is trimmed out), and then <c>provider: entra</c> is refused.
+    /// </summary>
+    public Func<EntraSettings, HttpClient, RefreshPolicy, Redactor, ITokenSource>? CreateEntraSource { get; init; }
 }

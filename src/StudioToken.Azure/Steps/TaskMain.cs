@@ -74,7 +74,23 @@ public sealed class TaskMain(TaskContext context)
             }
         }
 
-        var source = new ClientCredentialsTokenSource(new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random), settings.Request);
+        ITokenSource source;
+        if (settings.Entra is { } entra)
+        {
+            if (context.CreateEntraSource is null)
+            {
+                log.Error("studio-token: input provider: entra is not in this build of studio-token; install the task from its extension");
+                return 1;
+            }
+
+            source = context.CreateEntraSource(entra.Settings, http, settings.RefreshPolicy, log.Redactor);
+            log.Information($"studio-token: Entra ID tenant {entra.Settings.TenantId} at {entra.Settings.AuthorityHost.GetLeftPart(UriPartial.Authority)}, through MSAL");
+        }
+        else
+        {
+            source = new ClientCredentialsTokenSource(new TokenClient(http, context.TimeProvider, settings.RefreshPolicy, context.Random), settings.Request);
+        }
+
         TokenResponse response;
         try
         {

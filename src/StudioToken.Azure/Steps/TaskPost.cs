@@ -40,9 +40,10 @@ public sealed class TaskPost(TaskContext context)
 
         var history = RefresherHistory.Read(Path.Combine(tokenDir, RefresherProcess.LogFileName));
         var snapshot = LastTokenRevocation.ReadLastToken(tokenDir, context.TimeProvider, log.Redactor, log);
-        var settings = inputs.TryRead(out _);
+        var settings = inputs.IsEntra ? null : inputs.TryRead(out _);
         var discovered = TaskState.ReadDiscovered(context.Environment);
-        var revocation = await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
+        // Entra ID has no RFC 7009 endpoint (a token lives out its hour): nothing to try, nothing to warn about.
+        var revocation = inputs.IsEntra ? "Entra ID has no revocation endpoint" : await new LastTokenRevocation(context.CreateHttpClient, context.TimeProvider, log)
             .RevokeAsync(settings?.Revoke ?? false, discovered is not null ? discovered.RevocationUrl : settings?.RevocationUrl, settings is null ? null : discovered?.ForRevocation(settings.Request) ?? settings.Request, snapshot, cancellationToken);
 
         try

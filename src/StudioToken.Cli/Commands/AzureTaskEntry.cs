@@ -23,7 +23,13 @@ internal static class AzureTaskEntry
     public static async Task<int> RunStepAsync(string verb, CancellationToken cancellationToken)
     {
         var main = verb == MainVerb;
-        var context = new TaskContext(Environment.GetEnvironmentVariable, Console.Out, TimeProvider.System, () => Core.OAuth.TokenClient.CreateHttpClient(), new RefresherProcess(TimeProvider.System));
+        var context = new TaskContext(Environment.GetEnvironmentVariable, Console.Out, TimeProvider.System, () => Core.OAuth.TokenClient.CreateHttpClient(), new RefresherProcess(TimeProvider.System))
+        {
+            // Only where the build carries Entra ID: the action image's binary trims MSAL out, and refuses provider entra.
+            CreateEntraSource = Settings.EntraFeature.IsSupported
+                ? (settings, http, refreshPolicy, redactor) => new Entra.EntraTokenSource(settings, http, TimeProvider.System, refreshPolicy, Random.Shared, redactor)
+                : null,
+        };
         try
         {
             return main

@@ -1,6 +1,10 @@
 using Moq;
 using StudioToken.Azure.Refresher;
 using StudioToken.Azure.Steps;
+using StudioToken.Core.OAuth;
+using StudioToken.Core.Security;
+using StudioToken.Core.Tokens;
+using StudioToken.Entra;
 using StudioToken.Testing;
 using StudioToken.TestServer;
 
@@ -24,10 +28,7 @@ internal sealed class AgentJob : IDisposable
     private readonly TemporaryDirectory _temp = new();
 
     public AgentJob(OpenIddictTestServer server, TestClient client)
-    {
-        AgentTempDirectory = _temp.Combine("_temp");
-        Directory.CreateDirectory(AgentTempDirectory);
-        Environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        : this(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["INPUT_TOKENURL"] = server.TokenUrl.AbsoluteUri,
             ["INPUT_CLIENTID"] = client.ClientId,
@@ -35,10 +36,44 @@ internal sealed class AgentJob : IDisposable
             ["INPUT_CLIENTAUTH"] = client.Auth == ClientAuthStyle.Basic ? "client_secret_basic" : "client_secret_post",
             ["INPUT_SCOPE"] = TestScopes.Script,
             ["INPUT_REVOCATIONURL"] = server.RevocationUrl.AbsoluteUri,
-            ["AGENT_TEMPDIRECTORY"] = AgentTempDirectory,
-            ["TF_BUILD"] = "True",
-        };
+        })
+    {
     }
+
+    /// <summary>
+    /// A job whose task asks the Entra stand-in (<c>provider: entra</c>, a client secret) through MSAL, with an HTTP
+    /// client that trusts the stand-in's certificate alone.
+    /// </summary>
+    public AgentJob(EntraStandIn standIn, string tenant, string clientId, string clientSecret)
+        : this(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["INPUT_PROVIDER"] = "entra",
+            ["INPUT_TENANTID"] = tenant,
+            ["INPUT_AUTHORITYHOST"] = standIn.AuthorityHost.AbsoluteUri,
+            ["INPUT_CLIENTID"] = clientId,
+            ["INPUT_CLIENTSECRET"] = clientSecret,
+            ["INPUT_CLIENTAUTH"] = "client_secret_basic",
+            ["INPUT_RESOURCE"] = "https://management.azure.com",
+        })
+    {
+        CreateHttpClient = () => new HttpClient(standIn.CreateTrustingHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        CreateEntraSource = (settings, http, refreshPolicy, redactor) => new EntraTokenSource(settings, http, Clock, refreshPolicy, new FixedRandom(0.5), redactor);
+    }
+
+    private AgentJob(Dictionary<string, string> inputs)
+    {
+        AgentTempDirectory = _temp.Combine("_temp");
+        Directory.CreateDirectory(AgentTempDirectory);
+        Environment = inputs;
+        Environment["AGENT_TEMPDIRECTORY"] = AgentTempDirectory;
+        Environment["TF_BUILD"] = "True";
+    }
+
+    /// <summary>How the task reaches the network; by default plain HTTP to the OpenIddict server.</summary>
+    public Func<HttpClient> CreateHttpClient { get; init; } = () => new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>MSAL's token source, as the CLI composes it; null as in a build without Entra ID.</summary>
+    public Func<EntraSettings, HttpClient, RefreshPolicy, Redactor, ITokenSource>? CreateEntraSource { get; set; }
 
     public string AgentTempDirectory { get; }
 
@@ -87,11 +122,12 @@ internal sealed class AgentJob : IDisposable
             name => environment.GetValueOrDefault(name),
             output,
             Clock,
-            () => new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan },
+            CreateHttpClient,
             Launcher.Object)
         {
             Random = new FixedRandom(0.5),
             ProgramDirectory = ProgramDirectory,
+            CreateEntraSource = CreateEntraSource,
         };
         try
         {
