@@ -15,11 +15,18 @@ public static class SecretScan
         yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(secret));
     }
 
+    /// <summary>
+    /// Fails naming what leaked and where, never the secret or the text around it: a failed scan must not put the
+    /// secret into the CI log it guards.
+    /// </summary>
     public static void AssertAbsent(string text, string secret, string what)
     {
-        foreach (var form in FormsOf(secret).Distinct())
+        ArgumentNullException.ThrowIfNull(text);
+        var forms = FormsOf(secret).Distinct().ToList();
+        for (var i = 0; i < forms.Count; i++)
         {
-            Assert.That(text, Does.Not.Contain(form), $"{what} leaked into the output");
+            var at = text.IndexOf(forms[i], StringComparison.Ordinal);
+            Assert.That(at, Is.EqualTo(-1), $"{what} leaked into the output ({(i == 0 ? "as is" : $"encoded, form {i}")}, at offset {at} of {text.Length} characters)");
         }
     }
 }
