@@ -43,29 +43,15 @@ public sealed class EntraInputsTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private TaskInputs Inputs => new(name => _environment.TryGetValue(name, out var value) ? value : null);
+    private AgentInputs Agent => new(_environment, SecretValue, CertificatePassword);
 
-    private void Set(string input, string value) => _environment["INPUT_" + input.ToUpperInvariant()] = value;
+    private TaskInputs Inputs => Agent.Inputs;
 
-    private TaskSettings ReadValid()
-    {
-        var settings = Inputs.TryRead(out var errors);
-        Assert.That(errors, Is.Empty, () => string.Join("; ", errors));
-        return settings ?? throw new AssertionException("no settings although there were no errors");
-    }
+    private void Set(string input, string value) => Agent.Set(input, value);
 
-    private IReadOnlyList<TaskInputError> ReadInvalid()
-    {
-        var settings = Inputs.TryRead(out var errors);
-        Assert.Multiple(() =>
-        {
-            Assert.That(settings, Is.Null);
-            Assert.That(errors, Is.Not.Empty);
-            Assert.That(errors.Select(e => e.Input + " " + e.Message), Has.None.Contains(SecretValue).And.None.Contains(CertificatePassword), "an error message holds a secret");
-            Assert.That(errors.Select(e => e.Message), Has.None.Contains("\n"), "every error is one line");
-        });
-        return errors;
-    }
+    private TaskSettings ReadValid() => Agent.ReadValid();
+
+    private IReadOnlyList<TaskInputError> ReadInvalid() => Agent.ReadInvalid();
 
     private string WritePfx(string? password)
     {

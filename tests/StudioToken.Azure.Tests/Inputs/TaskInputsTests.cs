@@ -1,4 +1,5 @@
 using StudioToken.Azure.Inputs;
+using StudioToken.Azure.Tests.Fakes;
 using StudioToken.Core.OAuth;
 
 namespace StudioToken.Azure.Tests.Inputs;
@@ -20,31 +21,15 @@ public sealed class TaskInputsTests
         ["INPUT_CLIENTSECRET"] = SecretValue,
     };
 
-    private TaskInputs Inputs => new(name => _environment.TryGetValue(name, out var value) ? value : null);
+    private AgentInputs Agent => new(_environment, SecretValue, ConnectionSecret);
 
-    private TaskSettings ReadValid()
-    {
-        var settings = Inputs.TryRead(out var errors);
-        Assert.That(errors, Is.Empty, () => string.Join("; ", errors));
-        return settings ?? throw new AssertionException("no settings although there were no errors");
-    }
+    private TaskInputs Inputs => Agent.Inputs;
 
-    private IReadOnlyList<TaskInputError> ReadInvalid()
-    {
-        var settings = Inputs.TryRead(out var errors);
-        Assert.Multiple(() =>
-        {
-            Assert.That(settings, Is.Null);
-            Assert.That(errors, Is.Not.Empty);
-            foreach (var secret in new[] { SecretValue, ConnectionSecret })
-            {
-                Assert.That(errors.Select(e => e.Input + " " + e.Message), Has.None.Contains(secret), "an error message holds a secret");
-            }
-        });
-        return errors;
-    }
+    private TaskSettings ReadValid() => Agent.ReadValid();
 
-    private void Set(string input, string value) => _environment["INPUT_" + input.ToUpperInvariant()] = value;
+    private IReadOnlyList<TaskInputError> ReadInvalid() => Agent.ReadInvalid();
+
+    private void Set(string input, string value) => Agent.Set(input, value);
 
     /// <summary>A studio-oauth service connection as the agent exposes it to the task.</summary>
     private void AddConnection(string url = "https://conn.example.com/oauth/token", string? scope = "studio:script", string? revocationUrl = "https://conn.example.com/oauth/revoke")
