@@ -42,6 +42,25 @@ public sealed record EntraSettings
     public static string DefaultScopeOf(string resource) =>
         resource.TrimEnd('/') + "/.default";
 
+    /// <summary>
+    /// The scopes a request asks Entra for: its scope as given, else its one resource's <c>.default</c> (Entra issues a
+    /// token for one resource at a time). Null, with <paramref name="problem"/> saying why, when the request names
+    /// both, neither or several resources; each host words that in its own setting names.
+    /// </summary>
+    public static IReadOnlyList<string>? ScopesFor(TokenRequest request, out EntraScopeProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        (var scopes, problem) = (request.Scope, request.Resources.Count) switch
+        {
+            (not null, > 0) => (null, EntraScopeProblem.ScopeAndResource),
+            (not null, _) => ((IReadOnlyList<string>?)request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries), EntraScopeProblem.None),
+            (null, 1) => ([DefaultScopeOf(request.Resources[0].AbsoluteUri)], EntraScopeProblem.None),
+            (null, 0) => (null, EntraScopeProblem.NoResource),
+            _ => (null, EntraScopeProblem.SeveralResources),
+        };
+        return scopes;
+    }
+
     /// <summary>Throws <see cref="TokenConfigurationException"/> naming the first setting that is wrong and how to fix it.</summary>
     public void Validate()
     {
@@ -100,4 +119,13 @@ public sealed record EntraSettings
             yield return new TokenConfigurationException("timeout", "must be positive, e.g. 30s");
         }
     }
+}
+
+/// <summary>Why a request names no scope Entra can issue a token for.</summary>
+public enum EntraScopeProblem
+{
+    None,
+    ScopeAndResource,
+    NoResource,
+    SeveralResources,
 }

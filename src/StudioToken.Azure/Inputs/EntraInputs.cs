@@ -170,25 +170,21 @@ internal sealed class EntraInputs(TaskInputs inputs)
             return null;
         }
 
-        List<string> scopes;
-        if (request.Scope is not null && request.Resources.Count > 0)
+        if (EntraSettings.ScopesFor(request, out var scopeProblem) is not { } scopes)
         {
-            problem("scope", $"give either scope or resource with provider {EntraProvider}, not both");
-            return null;
-        }
-        else if (request.Scope is not null)
-        {
-            scopes = [.. request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-        }
-        else if (request.Resources.Count == 1)
-        {
-            scopes = [EntraSettings.DefaultScopeOf(request.Resources[0].AbsoluteUri)];
-        }
-        else
-        {
-            problem("resource", request.Resources.Count == 0
-                ? "Entra needs what the token is for: a resource, e.g. https://management.azure.com (its .default scope is asked for), or scope"
-                : "Entra issues a token for one resource at a time; give one");
+            switch (scopeProblem)
+            {
+                case EntraScopeProblem.ScopeAndResource:
+                    problem("scope", $"give either scope or resource with provider {EntraProvider}, not both");
+                    break;
+                case EntraScopeProblem.NoResource:
+                    problem("resource", "Entra needs what the token is for: a resource, e.g. https://management.azure.com (its .default scope is asked for), or scope");
+                    break;
+                default:
+                    problem("resource", "Entra issues a token for one resource at a time; give one");
+                    break;
+            }
+
             return null;
         }
 

@@ -201,23 +201,11 @@ internal sealed class EntraOptions
     }
 
     /// <summary>Scopes as given, else the resource's <c>.default</c>: one resource only, since Entra issues a token for one.</summary>
-    private static List<string> Scopes(TokenRequest request, ClientOptions client)
-    {
-        if (request.Scope is not null && request.Resources.Count > 0)
+    private static IReadOnlyList<string> Scopes(TokenRequest request, ClientOptions client) =>
+        EntraSettings.ScopesFor(request, out var problem) ?? throw problem switch
         {
-            throw new TokenConfigurationException(client.Scope.Name, $"give either {client.Scope.Name} or {client.Resource.Name} with {EntraProvider}, not both");
-        }
-
-        if (request.Scope is not null)
-        {
-            return [.. request.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-        }
-
-        return request.Resources.Count switch
-        {
-            1 => [EntraSettings.DefaultScopeOf(request.Resources[0].AbsoluteUri)],
-            0 => throw new TokenConfigurationException(client.Resource.Name, "Entra needs what the token is for: pass --resource https://management.azure.com (its .default scope is asked for) or --scope, or set STUDIO_RESOURCE or STUDIO_SCOPE"),
-            _ => throw new TokenConfigurationException(client.Resource.Name, "Entra issues a token for one resource at a time; give one"),
+            EntraScopeProblem.ScopeAndResource => new TokenConfigurationException(client.Scope.Name, $"give either {client.Scope.Name} or {client.Resource.Name} with {EntraProvider}, not both"),
+            EntraScopeProblem.NoResource => new TokenConfigurationException(client.Resource.Name, "Entra needs what the token is for: pass --resource https://management.azure.com (its .default scope is asked for) or --scope, or set STUDIO_RESOURCE or STUDIO_SCOPE"),
+            _ => new TokenConfigurationException(client.Resource.Name, "Entra issues a token for one resource at a time; give one"),
         };
-    }
 }
